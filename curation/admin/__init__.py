@@ -1,0 +1,13 @@
+"""The Django admin, scoped to each user's projects and roles.
+
+Every write goes through curation.services, so the admin obeys the same rules
+as the API and the management commands.
+"""
+
+from django.contrib import admin
+
+from . import claims, documents, projects, users  # noqa: F401  (registrations)
+
+admin.site.site_header = "Claimdesk"
+admin.site.site_title = "Claimdesk"
+admin.site.index_title = "Claims, evidence and sources"

@@ -1,0 +1,300 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
+
+from ..choices import Role
+from ..exceptions import InvalidTransition, StaleVersion
+from ..models import Claim, EvidenceLink, HistoryEntry
+from ..services import (
+    allowed_moves,
+    can_edit_claim,
+    can_edit_evidence,
+    claim_create,
+    claim_delete,
+    claim_move,
+    claim_update,
+    evidence_link,
+    evidence_unlink,
+    evidence_update,
+)
+from .base import (
+    AdminServiceError,
+    HistoryMixin,
+    ScopedAdmin,
+    has_role_somewhere,
+    request_role,
+    review_note_page,
+)
+
+CLAIM_FIELDS = ["statement", "kind", "attributed_to", "credibility", "topics"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = EvidenceLink
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ["passage"]
+    fields = ["passage", "stance", "note", "author"]
+    readonly_fields = ["author"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("passage__document", "author")
+
+    def has_view_permission(self, request, obj=None):
+        return True  # Shown only on a claim the user can already see.
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and _role(request, obj).allows(Role.ANNOTATOR)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and _role(request, obj).allows(Role.ANNOTATOR)
+
+    has_delete_permission = has_change_permission
+
+
+def _role(request, claim) -> Role:
+    return request_role(request, claim.project_id) or Role.VIEWER
+
+
+class ClaimForm(forms.ModelForm):
+    # Optimistic locking in the browser: the version the form was rendered from.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = ["passage", *CLAIM_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        self.fields["statement"].required = False
+        self.fields["statement"].help_text = "Leave empty to use the quote."
+
+
+def _review_action(move: str):
+    def action(modeladmin, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            return review_note_page(modeladmin, request, queryset, move)
+        note = request.POST.get("note", "").strip()
+        done, refused = 0, []
+        for claim in queryset:
+            try:
+                claim_move(actor=request.user, claim=claim, move=move, note=note)
+                done += 1
+            except (InvalidTransition, PermissionDenied, StaleVersion) as error:
+                refused.append(f"“{claim}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
+        if done:
+            modeladmin.message_user(request, f"{move.capitalize()}: {done} claim(s).",
+                                    messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+        return None
+
+    action.__name__ = f"{move}_claims"
+    minimum = Role.ANNOTATOR if move == "submit" else Role.REVIEWER
+    return admin.action(description=f"{move.capitalize()} selected claims",
+                        permissions=[f"role_{minimum.value}"])(action)
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryMixin, ScopedAdmin):
+    add_role = change_role = delete_role = Role.ANNOTATOR
+    form = ClaimForm
+    list_display = ["short_statement", "project", "status_label", "kind", "grade",
+                    "attributed_to", "author", "updated_at"]
+    list_filter = [
+        ("project", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "kind",
+        "credibility",
+        ("passage__document__source__reliability", admin.ChoicesFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["statement", "passage__exact", "attributed_to"]
+    autocomplete_fields = ["passage", "topics"]
+    inlines = [EvidenceInline]
+    readonly_fields = ["grade", "status", "reviewer", "review_note", "reviewed_at", "version",
+                       "author", "created_at", "updated_at", "quote_in_context"]
+    actions = [_review_action(move) for move in ("submit", "accept", "reject", "reopen")]
+
+    def get_fieldsets(self, request, obj=None):
+        main = ["passage", *CLAIM_FIELDS, "expected_version"]
+        if obj is None:
+            return [(None, {"fields": main})]
+        return [
+            (None, {"fields": ["quote_in_context", *main]}),
+            ("Review", {"fields": ["grade", "status", "reviewer", "review_note", "reviewed_at",
+                                   "version"]}),
+            ("Provenance", {"fields": ["author", "created_at", "updated_at"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["passage", *self.readonly_fields] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_edit_claim(request.user, obj, request_role(request, obj.project_id))
+
+    has_delete_permission = has_change_permission
+
+    def has_role_annotator_permission(self, request):
+        return has_role_somewhere(request, Role.ANNOTATOR)
+
+    def has_role_reviewer_permission(self, request):
+        return has_role_somewhere(request, Role.REVIEWER)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if obj is not None:
+            context["allowed_moves"] = allowed_moves(
+                request.user, obj, request_role(request, obj.project_id)
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.display(description="statement", ordering="statement")
+    def short_statement(self, obj):
+        return str(obj)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return format_html('<span class="cd-status cd-status-{}">{}</span>', obj.status,
+                           obj.get_status_display())
+
+    @admin.display(description="grade")
+    def grade(self, obj):
+        return format_html('<span class="cd-grade" title="source {}, information {}">{}</span>',
+                           obj.source_reliability, obj.get_credibility_display(), obj.grade)
+
+    @admin.display(description="passage in context")
+    def quote_in_context(self, obj):
+        passage = obj.passage
+        return format_html(
+            '<div class="cd-document-text">…{}<mark>{}</mark>{}…</div>'
+            '<p>{} [{}:{}]</p>',
+            passage.prefix, passage.exact, passage.suffix, passage.document.title,
+            passage.start, passage.end,
+        )
+
+    class Media:
+        css = {"all": ["curation/admin.css"]}
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        values = {name: data[name] for name in CLAIM_FIELDS if name in data}
+        if change:
+            changed = {name: values[name] for name in CLAIM_FIELDS if name in form.changed_data}
+            saved = self.call_service(
+                request, form, claim_update, claim=obj,
+                expected_version=data.get("expected_version"), **changed,
+            )
+        else:
+            saved = self.call_service(request, form, claim_create, passage=data["passage"],
+                                      **values)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def save_related(self, request, form, formsets, change):
+        # Topics were saved by the service; only evidence inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        claim = form.instance
+        for inline_form in formset.forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data:
+                continue
+            link = inline_form.instance
+            try:
+                if data.get("DELETE"):
+                    if link.pk:
+                        evidence_unlink(actor=request.user, link=link)
+                elif link.pk is None:
+                    evidence_link(actor=request.user, claim=claim, passage=data["passage"],
+                                  stance=data["stance"], note=data.get("note", ""))
+                elif inline_form.has_changed():
+                    evidence_update(actor=request.user, link=link, stance=data["stance"],
+                                    note=data.get("note", ""))
+            except (ValidationError, PermissionDenied) as error:
+                raise AdminServiceError(
+                    error if isinstance(error, ValidationError) else ValidationError(str(error))
+                ) from error
+
+    def delete_model(self, request, obj):
+        claim_delete(actor=request.user, claim=obj)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset:
+            claim_delete(actor=request.user, claim=claim)
+
+
+@admin.register(EvidenceLink)
+class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
+    add_role = change_role = delete_role = Role.ANNOTATOR
+    list_display = ["claim", "stance", "quote", "document", "author", "created_at"]
+    list_filter = [("claim__project", admin.RelatedOnlyFieldListFilter), "stance",
+                   ("author", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["claim__statement", "passage__exact", "note"]
+    autocomplete_fields = ["claim", "passage"]
+    fields = ["claim", "passage", "stance", "note"]
+
+    def project_id_of(self, obj):
+        return obj.claim.project_id
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["claim", "passage"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_edit_evidence(request.user, obj, request_role(request, obj.claim.project_id))
+
+    has_delete_permission = has_change_permission
+
+    @admin.display(description="quote")
+    def quote(self, obj):
+        return str(obj.passage)
+
+    @admin.display(description="document")
+    def document(self, obj):
+        return obj.passage.document.title
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            self.call_service(request, form, evidence_update, link=obj, stance=data["stance"],
+                              note=data["note"])
+        else:
+            link = self.call_service(request, form, evidence_link, claim=data["claim"],
+                                     passage=data["passage"], stance=data["stance"],
+                                     note=data["note"])
+            obj.pk = link.pk
+
+    def delete_model(self, request, obj):
+        evidence_unlink(actor=request.user, link=obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset:
+            evidence_unlink(actor=request.user, link=link)
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ScopedAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "note"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "action", "object_type",
+                   ("actor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["object_repr", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

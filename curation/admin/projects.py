@@ -1,0 +1,171 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ..choices import Role
+from ..models import Membership, Project, Source, Topic
+from ..services import (
+    membership_remove,
+    membership_set,
+    project_create,
+    project_update,
+    source_create,
+    source_update,
+    topic_create,
+    topic_update,
+)
+from .base import AdminServiceError, HistoryMixin, ScopedAdmin, request_role
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def _is_owner(self, request, obj):
+        return obj is not None and request_role(request, obj.pk) == Role.OWNER
+
+    def has_view_permission(self, request, obj=None):
+        return True  # The parent project is already scoped to the user.
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_owner(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_owner(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_owner(request, obj)
+
+
+@admin.register(Project)
+class ProjectAdmin(ScopedAdmin):
+    list_display = ["name", "slug", "member_count", "document_count", "created_at"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    fields = ["name", "slug", "description", "guidelines"]
+
+    def project_id_of(self, obj):
+        return obj.pk
+
+    def has_add_permission(self, request):
+        # Any staff analyst may start a project; its creator becomes its owner.
+        return request.user.is_active and request.user.is_staff
+
+    @admin.display(ordering="member_count", description="members")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(ordering="document_count", description="documents")
+    def document_count(self, obj):
+        return obj.document_count
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in self.fields}
+        if change:
+            self.call_service(request, form, project_update, project=obj, **values)
+        else:
+            project = self.call_service(request, form, project_create, **values)
+            obj.pk = project.pk
+
+    def save_formset(self, request, form, formset, change):
+        project = form.instance
+        for inline_form in formset.initial_forms + formset.extra_forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data:
+                continue
+            try:
+                if data.get("DELETE") and inline_form.instance.pk:
+                    membership_remove(actor=request.user, membership=inline_form.instance)
+                elif inline_form.has_changed() and not data.get("DELETE"):
+                    membership_set(
+                        actor=request.user, project=project, user=data["user"], role=data["role"]
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                raise AdminServiceError(
+                    error if isinstance(error, ValidationError) else ValidationError(str(error))
+                ) from error
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = ["user", "project", "role", "created_at"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "role"]
+    search_fields = ["user__username", "project__name"]
+    autocomplete_fields = ["user", "project"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = self.call_service(
+            request, form, membership_set, project=data["project"], user=data["user"],
+            role=data["role"],
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        membership_remove(actor=request.user, membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            membership_remove(actor=request.user, membership=membership)
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryMixin, ScopedAdmin):
+    list_display = ["name", "project", "kind", "reliability", "document_count", "updated_at"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "kind", "reliability"]
+    search_fields = ["name", "url"]
+    fields = ["project", "name", "kind", "url", "reliability", "reliability_rationale"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["project"] if obj else []
+
+    @admin.display(ordering="document_count", description="documents")
+    def document_count(self, obj):
+        return obj.document_count
+
+    def save_model(self, request, obj, form, change):
+        names = [name for name in self.fields if name != "project"]
+        values = {name: form.cleaned_data[name] for name in names}
+        if change:
+            self.call_service(request, form, source_update, source=obj, **values)
+        else:
+            source = self.call_service(
+                request, form, source_create, project=form.cleaned_data["project"], **values
+            )
+            obj.pk = source.pk
+
+
+@admin.register(Topic)
+class TopicAdmin(ScopedAdmin):
+    add_role = change_role = Role.ANNOTATOR
+    delete_role = Role.REVIEWER
+    list_display = ["name", "project", "claim_count"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "description"]
+    fields = ["project", "name", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["project"] if obj else []
+
+    @admin.display(ordering="claim_count", description="claims")
+    def claim_count(self, obj):
+        return obj.claim_count
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.call_service(
+                request, form, topic_update, topic=obj, name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+            return
+        topic = self.call_service(
+            request, form, topic_create, project=form.cleaned_data["project"],
+            name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+        )
+        obj.pk = topic.pk

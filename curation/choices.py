@@ -1,0 +1,88 @@
+"""Enumerations shared by models, services, the admin and the API."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+    OWNER = "owner", "Owner"
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[self]
+
+    def allows(self, minimum: "Role") -> bool:
+        """True when this role includes everything `minimum` may do."""
+        return ROLE_RANK[self] >= ROLE_RANK[Role(minimum)]
+
+
+# Roles are cumulative: each includes the rights of the ones before it.
+ROLE_RANK = {Role.VIEWER: 0, Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.OWNER: 3}
+
+
+class SourceKind(models.TextChoices):
+    JOURNAL = "journal", "Journal"
+    THINK_TANK = "think_tank", "Think tank"
+    BLOG = "blog", "Blog"
+    NEWS = "news", "News"
+    GOVERNMENT = "government", "Government"
+    NGO = "ngo", "NGO"
+    SOCIAL = "social", "Social media"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    """Admiralty code, source reliability."""
+
+    A = "A", "A – Completely reliable"
+    B = "B", "B – Usually reliable"
+    C = "C", "C – Fairly reliable"
+    D = "D", "D – Not usually reliable"
+    E = "E", "E – Unreliable"
+    F = "F", "F – Reliability cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty code, information credibility."""
+
+    CONFIRMED = 1, "1 – Confirmed by other sources"
+    PROBABLY_TRUE = 2, "2 – Probably true"
+    POSSIBLY_TRUE = 3, "3 – Possibly true"
+    DOUBTFUL = 4, "4 – Doubtful"
+    IMPROBABLE = 5, "5 – Improbable"
+    CANNOT_BE_JUDGED = 6, "6 – Truth cannot be judged"
+
+
+class ClaimKind(models.TextChoices):
+    FACT = "fact", "Fact"
+    STATISTIC = "statistic", "Statistic"
+    CAUSAL = "causal", "Causal"
+    PREDICTION = "prediction", "Prediction"
+    OPINION = "opinion", "Opinion"
+    RECOMMENDATION = "recommendation", "Recommendation"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    QUALIFIES = "qualifies", "Qualifies"
+
+
+class HistoryAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    REOPENED = "reopened", "Reopened"
+    GRADED = "graded", "Graded"

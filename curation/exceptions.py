@@ -1,0 +1,28 @@
+"""Domain errors that are neither invalid input (ValidationError, 400) nor
+forbidden (PermissionDenied, 403); the API maps them to 409 and 412."""
+
+from django.core.exceptions import ValidationError
+
+
+class InvalidTransition(ValidationError):
+    """A review move that the claim's current status does not allow (409)."""
+
+    def __init__(self, move: str, status: str):
+        self.move = move
+        self.status = status
+        super().__init__(
+            f"Cannot {move} a claim that is {status}.", code="invalid_transition"
+        )
+
+
+class StaleVersion(ValidationError):
+    """The write was based on an older version of the object (412)."""
+
+    def __init__(self, expected: int, current: int):
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"The claim changed since version {expected}; it is now version {current}. "
+            "Reload it and apply your change again.",
+            code="stale_version",
+        )

@@ -1,0 +1,155 @@
+"""Access scoping and eager loading: the single home of `visible_to(user)`.
+
+Every queryset that reaches a user (admin, API, commands acting for a user)
+starts from `visible_to`, so an object of a project the user is not a member
+of is simply absent: it answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .choices import ROLE_RANK, Role
+
+
+def roles_at_least(minimum: Role | str) -> list[str]:
+    rank = ROLE_RANK[Role(minimum)]
+    return [role.value for role, r in ROLE_RANK.items() if r >= rank]
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a project reached through `project_path`."""
+
+    project_path = "project"
+
+    def visible_to(self, user, minimum: Role | str = Role.VIEWER):
+        """Rows of projects in which `user` holds at least `minimum`."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        prefix = f"{self.project_path}__" if self.project_path else ""
+        # One membership per (project, user): the join cannot duplicate rows.
+        return self.filter(
+            **{
+                f"{prefix}memberships__user": user,
+                f"{prefix}memberships__role__in": roles_at_least(minimum),
+            }
+        )
+
+    def in_project(self, project):
+        key = f"{self.project_path}_id" if self.project_path else "pk"
+        return self.filter(**{key: getattr(project, "pk", project)})
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    project_path = ""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_related(self):
+        return self.annotate(
+            member_count=models.Count("memberships", distinct=True),
+            document_count=models.Count("documents", distinct=True),
+        )
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, slug, username):
+        return self.get(project__slug=slug, user__username=username)
+
+    def with_related(self):
+        return self.select_related("project", "user")
+
+
+class SourceQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, slug, name):
+        return self.get(project__slug=slug, name=name)
+
+    def with_related(self):
+        return self.select_related("project").annotate(
+            document_count=models.Count("documents", distinct=True)
+        )
+
+
+class DocumentQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, slug, sha256):
+        return self.get(project__slug=slug, sha256=sha256)
+
+    def without_text(self):
+        """Lists never need the (possibly megabyte-long) text."""
+        return self.defer("text")
+
+    def with_related(self):
+        from .models import Claim, Passage
+
+        passages = Passage.objects.filter(document=models.OuterRef("pk"))
+        claims = Claim.objects.filter(passage__document=models.OuterRef("pk"))
+        # Subquery counts instead of joins so that two counts do not multiply rows.
+        return self.select_related("project", "source").annotate(
+            passage_count=_count_subquery(passages),
+            claim_count=_count_subquery(claims),
+        )
+
+
+class PassageQuerySet(ScopedQuerySet):
+    project_path = "document__project"
+
+    def get_by_natural_key(self, slug, sha256, start, end):
+        return self.get(
+            document__project__slug=slug, document__sha256=sha256, start=start, end=end
+        )
+
+    def with_related(self):
+        return self.select_related("document", "document__project")
+
+
+class TopicQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, slug, name):
+        return self.get(project__slug=slug, name=name)
+
+    def with_related(self):
+        return self.select_related("project").annotate(
+            claim_count=models.Count("claims", distinct=True)
+        )
+
+
+class ClaimQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related(
+            "project",
+            "passage__document__source",
+            "author",
+            "reviewer",
+        ).prefetch_related("topics")
+
+
+class EvidenceLinkQuerySet(ScopedQuerySet):
+    project_path = "claim__project"
+
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related(
+            "claim__project", "passage__document", "author"
+        )
+
+
+class HistoryEntryQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related("project", "actor")
+
+
+def _count_subquery(queryset: models.QuerySet) -> models.Subquery:
+    """COUNT(*) of a correlated queryset, without GROUP BY on the outer query."""
+    # A plain Func (not an Aggregate) keeps Django from adding a GROUP BY.
+    counted = queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT"))
+    return models.Subquery(counted.values("n"), output_field=models.IntegerField())

@@ -1,0 +1,90 @@
+"""Every write that is more than one row or carries a rule.
+
+Admin, API and management commands call these functions, so each rule is
+written once. Services take keyword-only arguments, run in a transaction and
+raise ValidationError / PermissionDenied / InvalidTransition / StaleVersion.
+"""
+
+from .access import (
+    can_edit_claim,
+    can_edit_evidence,
+    can_submit_claim,
+    require_role,
+    role_for,
+    roles_by_project,
+)
+from .annotations import (
+    claim_create,
+    claim_delete,
+    claim_update,
+    evidence_link,
+    evidence_unlink,
+    evidence_update,
+    passage_create,
+)
+from .documents import (
+    DocumentInput,
+    ImportOutcome,
+    document_import,
+    document_update,
+    documents_import,
+)
+from .history import history_record
+from .projects import (
+    membership_remove,
+    membership_set,
+    project_create,
+    project_update,
+    source_create,
+    source_update,
+    topic_create,
+    topic_update,
+    user_by_username,
+)
+from .review import (
+    MOVES,
+    allowed_moves,
+    claim_accept,
+    claim_move,
+    claim_reject,
+    claim_reopen,
+    claim_submit,
+)
+
+__all__ = [
+    "MOVES",
+    "DocumentInput",
+    "ImportOutcome",
+    "allowed_moves",
+    "can_edit_claim",
+    "can_edit_evidence",
+    "can_submit_claim",
+    "claim_accept",
+    "claim_create",
+    "claim_delete",
+    "claim_move",
+    "claim_reject",
+    "claim_reopen",
+    "claim_submit",
+    "claim_update",
+    "document_import",
+    "document_update",
+    "documents_import",
+    "evidence_link",
+    "evidence_unlink",
+    "evidence_update",
+    "history_record",
+    "membership_remove",
+    "membership_set",
+    "passage_create",
+    "project_create",
+    "project_update",
+    "require_role",
+    "role_for",
+    "roles_by_project",
+    "source_create",
+    "source_update",
+    "topic_create",
+    "topic_update",
+    "user_by_username",
+]

@@ -1,0 +1,74 @@
+"""Who may do what: the role rules of DESIGN.md in one place.
+
+Admin, API and commands ask these functions; services enforce them again
+inside their transactions, so no surface can skip a rule.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from ..choices import ClaimStatus, Role
+from ..models import Claim, EvidenceLink, Membership, Project
+
+
+def role_for(user, project: Project | int) -> Role | None:
+    """The user's role in the project (superusers act as owners), or None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.OWNER
+    project_id = getattr(project, "pk", project)
+    role = (
+        Membership.objects.filter(project_id=project_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(role) if role else None
+
+
+def roles_by_project(user) -> dict[int, Role]:
+    """Every membership of the user at once, for pages that ask per row."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    return {
+        project_id: Role(role)
+        for project_id, role in Membership.objects.filter(user=user).values_list(
+            "project_id", "role"
+        )
+    }
+
+
+def require_role(user, project: Project | int, minimum: Role) -> Role:
+    role = role_for(user, project)
+    if role is None or not role.allows(minimum):
+        raise PermissionDenied(f"This needs the {Role(minimum).label.lower()} role in the project.")
+    return role
+
+
+def can_edit_claim(user, claim: Claim, role: Role | None) -> bool:
+    """Reviewers edit any claim; annotators only their own drafts."""
+    if role is None:
+        return False
+    if role.allows(Role.REVIEWER):
+        return True
+    return (
+        role.allows(Role.ANNOTATOR)
+        and claim.author_id == user.pk
+        and claim.status == ClaimStatus.DRAFT
+    )
+
+
+def can_edit_evidence(user, link: EvidenceLink, role: Role | None) -> bool:
+    """Reviewers edit any evidence link; annotators their own."""
+    if role is None:
+        return False
+    if role.allows(Role.REVIEWER):
+        return True
+    return role.allows(Role.ANNOTATOR) and link.author_id == user.pk
+
+
+def can_submit_claim(user, claim: Claim, role: Role | None) -> bool:
+    if role is None:
+        return False
+    return role.allows(Role.REVIEWER) or (
+        role.allows(Role.ANNOTATOR) and claim.author_id == user.pk
+    )

@@ -1,0 +1,254 @@
+"""Passages, claims and evidence links: the analyst's annotations."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
+from ..exceptions import StaleVersion
+from ..models import Claim, Document, EvidenceLink, Passage, Topic
+from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
+from .access import can_edit_claim, can_edit_evidence, require_role
+from .history import diff, history_record, snapshot
+
+CLAIM_EDITABLE_FIELDS = ("statement", "kind", "attributed_to", "credibility", "topics")
+EVIDENCE_EDITABLE_FIELDS = ("stance", "note")
+
+
+def _span_error(error: SpanError) -> ValidationError:
+    return ValidationError({error.field: error.message}, code="invalid_span")
+
+
+def passage_create(
+    *,
+    actor,
+    document: Document,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str = "",
+    suffix: str = "",
+) -> Passage:
+    """The passage at start/end (checked against `exact` if given) or found by quote.
+
+    Offsets are code points of the normalised text. An existing passage with
+    the same span is returned rather than duplicated.
+    """
+    require_role(actor, document.project_id, Role.ANNOTATOR)
+    text = document.text
+    if exact is not None:
+        exact = normalize_quote(exact)
+    try:
+        if start is None and end is None:
+            if not exact:
+                raise SpanError("exact", "Give start and end, or the quote to find.")
+            start, end = find_quote(
+                text, exact, normalize_quote(prefix or ""), normalize_quote(suffix or "")
+            )
+        elif start is None or end is None:
+            missing = "start" if start is None else "end"
+            raise SpanError(missing, "Give both start and end (or neither, with a quote).")
+        else:
+            check_span(text, start, end, exact)
+    except SpanError as error:
+        raise _span_error(error) from None
+    before, quote, after = quote_context(text, start, end)
+    try:
+        with transaction.atomic():
+            passage, _ = Passage.objects.get_or_create(
+                document=document,
+                start=start,
+                end=end,
+                defaults={"exact": quote, "prefix": before, "suffix": after, "created_by": actor},
+            )
+    except IntegrityError:
+        # Created by someone else between our SELECT and INSERT.
+        passage = Passage.objects.get(document=document, start=start, end=end)
+    return passage
+
+
+def _topics_of_project(project_id: int, topics: Iterable[Topic]) -> list[Topic]:
+    topics = list(topics)
+    if any(topic.project_id != project_id for topic in topics):
+        raise ValidationError({"topics": "Every topic must belong to the claim's project."})
+    return topics
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor,
+    passage: Passage,
+    statement: str = "",
+    kind: str = ClaimKind.FACT,
+    attributed_to: str = "",
+    credibility: int = Credibility.CANNOT_BE_JUDGED,
+    topics: Iterable[Topic] = (),
+) -> Claim:
+    """A draft claim asserted by `passage`; the statement defaults to the quote."""
+    project_id = passage.document.project_id
+    require_role(actor, project_id, Role.ANNOTATOR)
+    topics = _topics_of_project(project_id, topics)
+    claim = Claim(
+        project_id=project_id,
+        passage=passage,
+        statement=(statement or "").strip() or passage.exact,
+        kind=kind,
+        attributed_to=attributed_to,
+        credibility=credibility,
+        author=actor,
+    )
+    claim.full_clean(exclude=["project", "passage", "author"], validate_constraints=False)
+    claim.save()
+    if topics:
+        claim.topics.set(topics)
+    history_record(
+        actor=actor,
+        obj=claim,
+        action=HistoryAction.CREATED,
+        changes=diff({}, _claim_snapshot(claim, topics)),
+    )
+    return claim
+
+
+def _claim_snapshot(claim: Claim, topics: Iterable[Topic] | None = None) -> dict:
+    data = snapshot(claim, ("statement", "kind", "attributed_to", "credibility"))
+    if topics is None:
+        topics = claim.topics.all()
+    data["topics"] = sorted(topic.name for topic in topics)
+    return data
+
+
+def lock_claim(claim: Claim | int, expected_version: int | None = None) -> Claim:
+    """The claim's row, locked for this transaction, checked against a version."""
+    locked = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("passage__document")
+        .get(pk=getattr(claim, "pk", claim))
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=locked.version)
+    return locked
+
+
+def bump_version(claim: Claim, **fields) -> None:
+    """Write `fields` and the next version, if nobody wrote the row meanwhile.
+
+    The compare-and-set on `version` keeps SQLite (no row locks) as safe as
+    PostgreSQL's SELECT … FOR UPDATE.
+    """
+    now = timezone.now()
+    written = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+        **fields, version=F("version") + 1, updated_at=now
+    )
+    if not written:
+        current = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
+        raise StaleVersion(expected=claim.version, current=current)
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.version += 1
+    claim.updated_at = now
+
+
+@transaction.atomic
+def claim_update(
+    *, actor, claim: Claim, expected_version: int | None = None, **fields
+) -> Claim:
+    """Edit a claim's wording and grading (not its status: use the review moves)."""
+    unknown = set(fields) - set(CLAIM_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    claim = lock_claim(claim, expected_version)
+    role = require_role(actor, claim.project_id, Role.ANNOTATOR)
+    if not can_edit_claim(actor, claim, role):
+        raise PermissionDenied("Annotators edit only their own draft claims.")
+    before = _claim_snapshot(claim)
+    topics = fields.pop("topics", None)
+    if topics is not None:
+        topics = _topics_of_project(claim.project_id, topics)
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.full_clean(exclude=["project", "passage", "author"], validate_constraints=False)
+    after = {**snapshot(claim, ("statement", "kind", "attributed_to", "credibility")),
+             "topics": before["topics"] if topics is None else sorted(t.name for t in topics)}
+    changes = diff(before, after)
+    if not changes:
+        return claim
+    bump_version(claim, **{name: getattr(claim, name) for name in fields if name in changes})
+    if topics is not None and "topics" in changes:
+        claim.topics.set(topics)
+    history_record(actor=actor, obj=claim, action=HistoryAction.UPDATED, changes=changes)
+    return claim
+
+
+@transaction.atomic
+def claim_delete(*, actor, claim: Claim, expected_version: int | None = None) -> None:
+    claim = lock_claim(claim, expected_version)
+    role = require_role(actor, claim.project_id, Role.ANNOTATOR)
+    if not can_edit_claim(actor, claim, role):
+        raise PermissionDenied("Annotators delete only their own draft claims.")
+    history_record(
+        actor=actor, obj=claim, action=HistoryAction.DELETED, changes=diff(_claim_snapshot(claim), {})
+    )
+    claim.delete()
+
+
+@transaction.atomic
+def evidence_link(
+    *, actor, claim: Claim, passage: Passage, stance: str = Stance.SUPPORTS, note: str = ""
+) -> EvidenceLink:
+    """Link a passage of any document of the claim's project as evidence."""
+    require_role(actor, claim.project_id, Role.ANNOTATOR)
+    if passage.document.project_id != claim.project_id:
+        raise ValidationError({"passage": "Evidence must come from the claim's project."})
+    if EvidenceLink.objects.filter(claim=claim, passage=passage).exists():
+        raise ValidationError({"passage": "This passage is already evidence for the claim."})
+    link = EvidenceLink(claim=claim, passage=passage, stance=stance, note=note, author=actor)
+    link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
+    link.save()
+    history_record(
+        actor=actor,
+        obj=link,
+        action=HistoryAction.CREATED,
+        changes={"stance": [None, stance], "passage": [None, passage.pk], "note": [None, note]},
+    )
+    return link
+
+
+@transaction.atomic
+def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
+    unknown = set(fields) - set(EVIDENCE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    link = EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(
+        pk=link.pk
+    )
+    role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
+    if not can_edit_evidence(actor, link, role):
+        raise PermissionDenied("Annotators edit only their own evidence links.")
+    before = snapshot(link, EVIDENCE_EDITABLE_FIELDS)
+    for name, value in fields.items():
+        setattr(link, name, value)
+    link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
+    changes = diff(before, snapshot(link, EVIDENCE_EDITABLE_FIELDS))
+    if changes:
+        link.save(update_fields=[*changes, "updated_at"])
+        history_record(actor=actor, obj=link, action=HistoryAction.UPDATED, changes=changes)
+    return link
+
+
+@transaction.atomic
+def evidence_unlink(*, actor, link: EvidenceLink) -> None:
+    role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
+    if not can_edit_evidence(actor, link, role):
+        raise PermissionDenied("Annotators remove only their own evidence links.")
+    history_record(
+        actor=actor,
+        obj=link,
+        action=HistoryAction.DELETED,
+        changes={"stance": [link.stance, None], "passage": [link.passage_id, None]},
+    )
+    link.delete()

@@ -1,0 +1,230 @@
+"""Importing documents (one or many) and editing their metadata.
+
+The text is normalised here and never changes afterwards. Bulk imports run in
+batched transactions for speed, yet each document stays all-or-nothing: a
+document and its history entry are inserted together or not at all, and a
+batch that meets a conflict is replayed one document per transaction.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from ..choices import HistoryAction, Role
+from ..models import Document, HistoryEntry, Project, Source
+from ..text import normalize_text, text_sha256
+from .access import require_role
+from .history import diff, history_entry, history_record, snapshot
+
+DOCUMENT_METADATA_FIELDS = (
+    "title",
+    "authors",
+    "published_on",
+    "url",
+    "doi",
+    "language",
+    "source",
+    "metadata",
+)
+
+
+@dataclass
+class DocumentInput:
+    """One document to import: its raw text and whatever metadata is known."""
+
+    text: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    published_on: datetime.date | None = None
+    url: str = ""
+    doi: str = ""
+    language: str = ""
+    metadata: dict = field(default_factory=dict)
+    imported_from: str = ""
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one input: imported, skipped (duplicate) or failed."""
+
+    item: DocumentInput
+    document: Document | None = None
+    duplicate_of: Document | None = None
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.document is not None:
+            return "imported"
+        return "skipped" if self.duplicate_of is not None else "failed"
+
+
+def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
+    text = normalize_text(item.text)
+    document = Document(
+        project=project,
+        source=source,
+        title=item.title.strip()[:500],
+        authors=list(item.authors),
+        published_on=item.published_on,
+        url=item.url,
+        doi=item.doi,
+        language=item.language,
+        text=text,
+        sha256=text_sha256(text),
+        length=len(text),
+        metadata=item.metadata,
+        imported_from=item.imported_from,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    # Uniqueness is the database's job (a unique constraint), not a racy pre-check.
+    document.full_clean(
+        exclude=["project", "source", "created_by"], validate_unique=False,
+        validate_constraints=False,
+    )
+    if not text.strip():
+        raise ValidationError({"text": "The document has no text after normalisation."})
+    return document
+
+
+def _created_entry(actor, document: Document) -> HistoryEntry:
+    return history_entry(
+        actor=actor,
+        obj=document,
+        action=HistoryAction.CREATED,
+        changes={"title": [None, document.title], "sha256": [None, document.sha256]},
+    )
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def document_import(
+    *, actor, project: Project, item: DocumentInput, source: Source | None = None
+) -> Document:
+    """Import one document; a text the project already holds is a ValidationError."""
+    require_role(actor, project, Role.OWNER)
+    _check_source(project, source)
+    document = _build(actor=actor, project=project, source=source, item=item)
+    with transaction.atomic():
+        existing = Document.objects.filter(project=project, sha256=document.sha256).first()
+        if existing is not None:
+            raise ValidationError(
+                {"text": f"This project already holds this text (document {existing.pk})."},
+                code="duplicate",
+            )
+        document.save()
+        _created_entry(actor, document).save()
+    return document
+
+
+def documents_import(
+    *,
+    actor,
+    project: Project,
+    items: Iterable[DocumentInput | ImportOutcome],
+    source: Source | None = None,
+    batch_size: int = 500,
+) -> Iterator[ImportOutcome]:
+    """Import many documents, yielding one outcome per input in input order.
+
+    Inputs that already failed upstream (an ImportOutcome with an error, e.g. a
+    file that is not UTF-8) pass through so callers can report in order.
+    """
+    if actor is not None:
+        require_role(actor, project, Role.OWNER)
+    _check_source(project, source)
+    batch: list[ImportOutcome] = []
+    for item in items:
+        outcome = item if isinstance(item, ImportOutcome) else ImportOutcome(item=item)
+        batch.append(outcome)
+        if len(batch) >= batch_size:
+            yield from _import_batch(actor, project, source, batch)
+            batch = []
+    if batch:
+        yield from _import_batch(actor, project, source, batch)
+
+
+def _import_batch(actor, project, source, batch: list[ImportOutcome]) -> list[ImportOutcome]:
+    pending: list[tuple[ImportOutcome, Document]] = []
+    for outcome in batch:
+        if outcome.error:
+            continue
+        try:
+            pending.append(
+                (outcome, _build(actor=actor, project=project, source=source, item=outcome.item))
+            )
+        except ValidationError as error:
+            outcome.error = _error_text(error)
+    try:
+        with transaction.atomic():
+            _insert_new(actor, project, pending)
+    except IntegrityError:
+        # Someone imported the same text meanwhile: replay one document per
+        # transaction so that only the conflicting ones are skipped.
+        for outcome, document in pending:
+            outcome.document = outcome.duplicate_of = None
+            document.pk = None
+            with transaction.atomic():
+                _insert_new(actor, project, [(outcome, document)])
+    return batch
+
+
+def _insert_new(actor, project, pending: list[tuple[ImportOutcome, Document]]) -> None:
+    hashes = {document.sha256 for _, document in pending}
+    known = {
+        doc.sha256: doc
+        for doc in Document.objects.filter(project=project, sha256__in=hashes).only(
+            "pk", "title", "sha256", "project_id"
+        )
+    }
+    fresh: list[Document] = []
+    for outcome, document in pending:
+        if document.sha256 in known:
+            outcome.duplicate_of = known[document.sha256]
+            continue
+        known[document.sha256] = document
+        outcome.document = document
+        fresh.append(document)
+    Document.objects.bulk_create(fresh)
+    HistoryEntry.objects.bulk_create([_created_entry(actor, document) for document in fresh])
+
+
+def _check_source(project: Project, source: Source | None) -> None:
+    if source is not None and source.project_id != project.pk:
+        raise ValidationError({"source": "The source belongs to another project."})
+
+
+@transaction.atomic
+def document_update(*, actor, document: Document, **fields) -> Document:
+    """Change a document's metadata; its text is immutable."""
+    require_role(actor, document.project_id, Role.OWNER)
+    unknown = set(fields) - set(DOCUMENT_METADATA_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {name: "Only metadata can change; a corrected text is a new document."
+             for name in sorted(unknown)}
+        )
+    if "source" in fields:
+        _check_source(document.project, fields["source"])
+    tracked = [name for name in DOCUMENT_METADATA_FIELDS if name != "metadata"]
+    before = snapshot(document, tracked)
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.full_clean(exclude=["project", "created_by"], validate_unique=False,
+                        validate_constraints=False)
+    changes = diff(before, snapshot(document, tracked))
+    changed_fields = [name for name in fields if name == "metadata" or name in changes]
+    if not changed_fields:
+        return document
+    document.save(update_fields=[*changed_fields, "updated_at"])
+    history_record(actor=actor, obj=document, action=HistoryAction.UPDATED, changes=changes)
+    return document

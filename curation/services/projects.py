@@ -1,0 +1,155 @@
+"""Projects, their members, sources and topics."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from ..choices import HistoryAction, Reliability, Role, SourceKind
+from ..models import Membership, Project, Source, Topic
+from .access import require_role
+from .history import diff, history_record, snapshot
+
+SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rationale")
+
+
+@transaction.atomic
+def project_create(
+    *, actor, slug: str, name: str, description: str = "", guidelines: str = ""
+) -> Project:
+    """Create a project; its creator becomes its owner."""
+    project = Project(slug=slug, name=name, description=description, guidelines=guidelines)
+    project.full_clean()
+    project.save()
+    if actor is not None and actor.is_authenticated:
+        Membership.objects.create(project=project, user=actor, role=Role.OWNER)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, **fields) -> Project:
+    require_role(actor, project, Role.OWNER)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save(update_fields=list(fields))
+    return project
+
+
+@transaction.atomic
+def membership_set(*, actor, project: Project, user, role: Role | str) -> Membership:
+    """Add the user to the project with `role`, or change their role."""
+    require_role(actor, project, Role.OWNER)
+    membership = Membership.objects.filter(project=project, user=user).first()
+    if membership is None:
+        membership = Membership(project=project, user=user, role=role)
+    else:
+        _keep_an_owner(membership, new_role=role)
+        membership.role = role
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    require_role(actor, membership.project_id, Role.OWNER)
+    _keep_an_owner(membership, new_role=None)
+    membership.delete()
+
+
+def _keep_an_owner(membership: Membership, *, new_role) -> None:
+    """A project never loses its last owner (nobody could manage it then)."""
+    if membership.role != Role.OWNER or new_role == Role.OWNER:
+        return
+    owners = Membership.objects.select_for_update().filter(
+        project_id=membership.project_id, role=Role.OWNER
+    )
+    if owners.count() <= 1:
+        raise ValidationError({"role": "A project needs at least one owner."})
+
+
+@transaction.atomic
+def source_create(
+    *,
+    actor,
+    project: Project,
+    name: str,
+    kind: str = SourceKind.OTHER,
+    url: str = "",
+    reliability: str = Reliability.F,
+    reliability_rationale: str = "",
+) -> Source:
+    """Add a publisher to the project, graded on the Admiralty scale (F: not judged)."""
+    require_role(actor, project, Role.OWNER)
+    source = Source(
+        project=project,
+        name=name,
+        kind=kind,
+        url=url,
+        reliability=reliability,
+        reliability_rationale=reliability_rationale,
+    )
+    source.full_clean()
+    source.save()
+    history_record(
+        actor=actor,
+        obj=source,
+        action=HistoryAction.CREATED,
+        changes=diff({}, snapshot(source, SOURCE_TRACKED_FIELDS)),
+    )
+    return source
+
+
+@transaction.atomic
+def source_update(*, actor, source: Source, **fields) -> Source:
+    """Change a source; a change of grade is recorded as a grading with its rationale."""
+    require_role(actor, source.project_id, Role.OWNER)
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    before = snapshot(source, SOURCE_TRACKED_FIELDS)
+    for name, value in fields.items():
+        if name not in SOURCE_TRACKED_FIELDS:
+            raise ValidationError({name: "This field cannot be changed."})
+        setattr(source, name, value)
+    source.full_clean()
+    changes = diff(before, snapshot(source, SOURCE_TRACKED_FIELDS))
+    if not changes:
+        return source
+    source.save(update_fields=[*changes, "updated_at"])
+    graded = "reliability" in changes or "reliability_rationale" in changes
+    history_record(
+        actor=actor,
+        obj=source,
+        action=HistoryAction.GRADED if graded else HistoryAction.UPDATED,
+        changes=changes,
+        note=source.reliability_rationale if graded else "",
+    )
+    return source
+
+
+@transaction.atomic
+def topic_create(*, actor, project: Project, name: str, description: str = "") -> Topic:
+    require_role(actor, project, Role.ANNOTATOR)
+    topic = Topic(project=project, name=name.strip(), description=description)
+    topic.full_clean()
+    topic.save()
+    return topic
+
+
+def user_by_username(username: str):
+    """The active user with this username, for commands and forms."""
+    try:
+        return get_user_model().objects.get(username=username, is_active=True)
+    except get_user_model().DoesNotExist:
+        raise PermissionDenied(f"No active user named {username!r}.") from None
+
+
+@transaction.atomic
+def topic_update(*, actor, topic: Topic, **fields) -> Topic:
+    require_role(actor, topic.project_id, Role.ANNOTATOR)
+    for name in fields:
+        if name not in ("name", "description"):
+            raise ValidationError({name: "This field cannot be changed."})
+        setattr(topic, name, fields[name])
+    topic.full_clean(validate_constraints=False)
+    topic.save(update_fields=list(fields))
+    return topic

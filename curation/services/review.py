@@ -1,0 +1,109 @@
+"""The review workflow: a state machine over Claim.status.
+
+draft → submitted → accepted | rejected; accepted and rejected can be reopened
+(back to draft). Each move locks the claim's row, checks the move is legal for
+the current status and the actor's role, bumps the version and records who,
+when and why.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from ..choices import ClaimStatus, HistoryAction, Role
+from ..exceptions import InvalidTransition
+from ..models import Claim
+from .access import can_submit_claim, role_for
+from .annotations import bump_version, lock_claim
+from .history import history_record
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[str]
+    target: str
+    action: str
+    minimum_role: Role
+
+
+MOVES = {
+    move.name: move
+    for move in (
+        Move("submit", frozenset({ClaimStatus.DRAFT}), ClaimStatus.SUBMITTED,
+             HistoryAction.SUBMITTED, Role.ANNOTATOR),
+        Move("accept", frozenset({ClaimStatus.SUBMITTED}), ClaimStatus.ACCEPTED,
+             HistoryAction.ACCEPTED, Role.REVIEWER),
+        Move("reject", frozenset({ClaimStatus.SUBMITTED}), ClaimStatus.REJECTED,
+             HistoryAction.REJECTED, Role.REVIEWER),
+        Move("reopen", frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED}), ClaimStatus.DRAFT,
+             HistoryAction.REOPENED, Role.REVIEWER),
+    )
+}
+
+
+def allowed_moves(user, claim: Claim, role: Role | None) -> list[str]:
+    """The moves the user may make on the claim now (for buttons and actions)."""
+    return [
+        move.name
+        for move in MOVES.values()
+        if claim.status in move.sources and _may(user, claim, role, move)
+    ]
+
+
+def _may(user, claim: Claim, role: Role | None, move: Move) -> bool:
+    if role is None or not role.allows(move.minimum_role):
+        return False
+    if move.name == "submit":
+        return can_submit_claim(user, claim, role)
+    return True
+
+
+@transaction.atomic
+def claim_move(
+    *, actor, claim: Claim | int, move: str, note: str = "", expected_version: int | None = None
+) -> Claim:
+    """Apply a review move; PermissionDenied, InvalidTransition or StaleVersion if not allowed."""
+    spec = MOVES[move]
+    claim = lock_claim(claim, expected_version)
+    role = role_for(actor, claim.project_id)
+    if not _may(actor, claim, role, spec):
+        raise PermissionDenied(f"Your role in this project does not allow you to {move} this claim.")
+    if claim.status not in spec.sources:
+        raise InvalidTransition(move, claim.status)
+    previous = claim.status
+    decision = spec.target in (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED)
+    fields = {"status": spec.target}
+    if decision:
+        fields.update(reviewer=actor, review_note=note, reviewed_at=timezone.now())
+    bump_version(claim, **fields)
+    history_record(
+        actor=actor,
+        obj=claim,
+        action=spec.action,
+        changes={"status": [previous, spec.target]},
+        note=note,
+    )
+    return claim
+
+
+def claim_submit(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
+    return claim_move(actor=actor, claim=claim, move="submit", note=note,
+                      expected_version=expected_version)
+
+
+def claim_accept(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
+    return claim_move(actor=actor, claim=claim, move="accept", note=note,
+                      expected_version=expected_version)
+
+
+def claim_reject(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
+    return claim_move(actor=actor, claim=claim, move="reject", note=note,
+                      expected_version=expected_version)
+
+
+def claim_reopen(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
+    return claim_move(actor=actor, claim=claim, move="reopen", note=note,
+                      expected_version=expected_version)

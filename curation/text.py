@@ -1,0 +1,238 @@
+"""Document text: decoding, normalisation, span checks and quote lookup.
+
+Offsets everywhere count Unicode code points of the normalised text, i.e. Python ``str``
+indices. Browsers count UTF-16 code units; they convert at their edge, or the API does so with
+``utf16_offset_to_codepoint`` / ``codepoint_to_utf16_offset``. Quotes are compared against text
+that is already normalised, so callers normalise client-sent quotes with ``normalize_quote``.
+
+Standard library only, no Django: this module is the ground truth for what an offset means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+__all__ = [
+    "CONTEXT_WIDTH",
+    "QuoteAmbiguous",
+    "QuoteNotFound",
+    "SpanError",
+    "UndecodableText",
+    "check_span",
+    "codepoint_to_utf16_offset",
+    "decode_document",
+    "find_quote",
+    "normalize_quote",
+    "normalize_text",
+    "quote_context",
+    "text_sha256",
+    "utf16_offset_to_codepoint",
+]
+
+CONTEXT_WIDTH = 32
+
+# Text never holds NUL, so one near the start marks a binary file; it also catches UTF-16,
+# which puts a NUL byte next to every ASCII character.
+_BINARY_SNIFF_BYTES = 8192
+
+_BOM = "\ufeff"
+_ELLIPSIS = "\u2026"
+_EN_DASH = "\u2013"
+# Longest stretch of text quoted back in an error message.
+_MAX_HELD = 80
+
+# CR is absent: it is turned into LF before this table is applied.
+_DROP_C0 = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A))
+
+
+class SpanError(ValueError):
+    """A span or quote does not fit the text; ``field`` names the API field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        # Both go into args so the exception survives pickling and copy.
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QuoteNotFound(SpanError):
+    """The quote (with its prefix/suffix, if given) does not occur in the text."""
+
+
+class QuoteAmbiguous(SpanError):
+    """The quote occurs ``count`` times, even with its prefix/suffix."""
+
+    def __init__(self, field: str, message: str, count: int) -> None:
+        super().__init__(field, message)
+        # SpanError.__init__ set args to (field, message); pickling rebuilds from args.
+        self.args = (field, message, count)
+        self.count = count
+
+
+class UndecodableText(ValueError):
+    """Bytes that cannot become document text; ``str(exc)`` is a reason fit for a user."""
+
+
+def normalize_text(raw: str) -> str:
+    """Canonical document text: no leading BOM, LF line ends, NFC, no C0 controls but tab/LF."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_DROP_C0)
+    # Stripping every leading BOM (not just one), after the controls are gone, is what keeps
+    # the function idempotent for inputs like "\ufeff\ufeff..." or "\x00\ufeff...".
+    text = text.lstrip(_BOM)
+    # NFC goes last: dropping a control between a base letter and a combining mark would
+    # otherwise leave a pair that a second pass would compose.
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_quote(s: str) -> str:
+    """Normalise a client-sent quote like the text it is looked up in (NFC, LF); no stripping."""
+    return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def decode_document(data: bytes) -> str:
+    """Decode an uploaded file as strict UTF-8 and normalise it; raise UndecodableText if not."""
+    if not data:
+        raise UndecodableText("empty file")
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        raise UndecodableText("binary content (NUL bytes)")
+    try:
+        # Plain utf-8 rather than utf-8-sig keeps error offsets equal to file byte offsets;
+        # normalize_text removes the BOM.
+        decoded = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UndecodableText(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        ) from None
+    text = normalize_text(decoded)
+    if not text.strip():
+        raise UndecodableText("no text after normalisation")
+    return text
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the text's UTF-8 encoding."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _utf16_length(text: str) -> int:
+    # surrogatepass: a stray lone surrogate counts as one unit, as it does in JavaScript.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def utf16_offset_to_codepoint(text: str, offset: int) -> int:
+    """Convert a UTF-16 code unit offset into ``text`` to a code point offset."""
+    if offset < 0:
+        raise ValueError(f"UTF-16 offset {offset} is negative")
+    # Every code point is at least one unit, so the first `offset` code points always cover
+    # `offset` units when the offset is in range; encoding only them keeps this O(offset).
+    units = text[:offset].encode("utf-16-le", "surrogatepass")
+    if len(units) < 2 * offset:
+        raise ValueError(
+            f"UTF-16 offset {offset} is past the end of the text ({_utf16_length(text)} units)"
+        )
+    head = units[: 2 * offset]
+    if offset and 0xD800 <= int.from_bytes(head[-2:], "little") <= 0xDBFF:
+        raise ValueError(f"UTF-16 offset {offset} falls inside a surrogate pair")
+    return len(head.decode("utf-16-le", "surrogatepass"))
+
+
+def codepoint_to_utf16_offset(text: str, offset: int) -> int:
+    """Convert a code point offset into ``text`` to a UTF-16 code unit offset."""
+    if offset < 0:
+        raise ValueError(f"offset {offset} is negative")
+    if offset > len(text):
+        raise ValueError(f"offset {offset} is past the end of the text ({len(text)} characters)")
+    return _utf16_length(text[:offset])
+
+
+def quote_context(
+    text: str, start: int, end: int, width: int = CONTEXT_WIDTH
+) -> tuple[str, str, str]:
+    """Return (prefix, exact, suffix): the span and up to ``width`` code points either side."""
+    check_span(text, start, end)
+    if width < 0:
+        raise ValueError(f"context width {width} is negative")
+    return text[max(0, start - width) : start], text[start:end], text[end : end + width]
+
+
+def _clip(s: str) -> str:
+    return s if len(s) <= _MAX_HELD else s[: _MAX_HELD - 1] + _ELLIPSIS
+
+
+def check_span(text: str, start: int, end: int, exact: str | None = None) -> None:
+    """Raise SpanError unless 0 <= start < end <= len(text) and exact (if given) is that slice."""
+    if start < 0:
+        raise SpanError("start", f"start {start} is negative")
+    if end > len(text):
+        raise SpanError(
+            "end", f"end {end} is past the end of the document ({len(text)} characters)"
+        )
+    if start >= end:
+        raise SpanError("end", f"empty or reversed span: start {start}, end {end}")
+    if exact is not None:
+        held = text[start:end]
+        if exact != held:
+            raise SpanError(
+                "exact",
+                f"quote does not match the text at {start}{_EN_DASH}{end}: "
+                f'the text holds "{_clip(held)}"',
+            )
+
+
+def _occurrences(text: str, exact: str) -> list[int]:
+    starts = []
+    i = text.find(exact)
+    while i != -1:
+        starts.append(i)
+        # Step one code point, not len(exact), so overlapping matches ("aa" in "aaa") count.
+        i = text.find(exact, i + 1)
+    return starts
+
+
+def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int]:
+    """Return the (start, end) of the one place ``exact`` occurs with the given prefix/suffix."""
+    if not exact:
+        raise SpanError("exact", "quote is empty")
+    n = len(exact)
+    starts = _occurrences(text, exact)
+    if not starts:
+        raise QuoteNotFound("exact", "quote not found in the text")
+
+    def has_prefix(i: int) -> bool:
+        return text.endswith(prefix, 0, i)
+
+    def has_suffix(i: int) -> bool:
+        return text.startswith(suffix, i + n)
+
+    matches = [i for i in starts if has_prefix(i) and has_suffix(i)]
+    if len(matches) == 1:
+        return matches[0], matches[0] + n
+
+    times = _times(len(starts))
+    if not matches:
+        if not any(has_prefix(i) for i in starts):
+            raise QuoteNotFound("prefix", f"quote occurs {times} but never after that prefix")
+        if not any(has_suffix(i) for i in starts):
+            raise QuoteNotFound("suffix", f"quote occurs {times} but never before that suffix")
+        # Each fits somewhere, just never at the same occurrence; blame the suffix, arbitrarily.
+        raise QuoteNotFound(
+            "suffix",
+            f"quote occurs {times} but never with that prefix and suffix together",
+        )
+
+    where = "in the text" if len(matches) == len(starts) else "with that prefix/suffix"
+    raise QuoteAmbiguous(
+        "exact",
+        f"quote occurs {_times(len(matches))} {where}; "
+        "add more prefix/suffix context or give start/end offsets",
+        count=len(matches),
+    )
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
