@@ -10,9 +10,7 @@ class InvalidTransition(ValidationError):
     def __init__(self, move: str, status: str):
         self.move = move
         self.status = status
-        super().__init__(
-            f"Cannot {move} a claim that is {status}.", code="invalid_transition"
-        )
+        super().__init__(f"Cannot {move} a claim that is {status}.", code="invalid_transition")
 
 
 class StaleVersion(ValidationError):

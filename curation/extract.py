@@ -518,7 +518,7 @@ _BYLINE_RE = re.compile(_LINE_START + r"by[ \t]+(?P<v>.+)$", re.I | re.M)
 _PUBLISHED_LABEL_RE = re.compile(
     r"(?:"
     # "Published", "Published on", "Published online", "Date published": colon optional.
-    r"(?<![A-Za-z])(?:published(?:[ \t]+(?:on|online))?|date[ \t]+published)[*_]*[ \t]*:?"
+    r"(?<![A-Za-z])(?:published(?:[ \t]+(?:online|on)\b)?|date[ \t]+published)[*_]*[ \t]*:?"
     # "Publication date:" and "Date of publication:" need their colon.
     r"|(?<![A-Za-z])(?:publication[ \t]+date|date[ \t]+of[ \t]+publication)[*_]*[ \t]*:"
     # Bare "Date:" at a line start or glued after a non-letter.
@@ -559,7 +559,8 @@ _MD_HEADING_RE = re.compile(r"^[ ]{0,3}#[ \t]+(?P<v>.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"^[ ]{0,3}(?:```|~~~)")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.I)
 _AUTHOR_SPLIT_SEMICOLON_RE = re.compile(r"\s*(?:[;&]|\band\b)\s*", re.I)
-_INITIALS_RE = re.compile(r"(?:[A-Z]\.\s*){1,4}")
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.?\s*){1,3}")
+_SENTENCE_END_RE = re.compile(r"(?<=[^\W\d_]{2})\.$")
 _NAME_PARTICLES = frozenset(
     {
         "van",
@@ -591,7 +592,7 @@ def _split_authors(value: str) -> list[str]:
     With semicolons present, commas are taken to be inside "Doe, Jane" names. A part that
     is only initials ("Lin, M.") is glued back onto the surname before it.
     """
-    value = _collapse(value).strip(" .,;")
+    value = _collapse(value).strip(" ,;")
     if ";" in value:
         parts = _AUTHOR_SPLIT_SEMICOLON_RE.split(value)
     else:
@@ -601,7 +602,9 @@ def _split_authors(value: str) -> list[str]:
                 parts[-1] = f"{parts[-1]}, {part}"
             else:
                 parts.append(part)
-    return _dedupe([p.strip(" ,;") for p in parts if any(ch.isalpha() for ch in p)])
+    # A full stop after a word ("Jane Doe.") ends the line; after an initial it belongs.
+    parts = [_SENTENCE_END_RE.sub("", p.strip(" ,;")) for p in parts]
+    return _dedupe([p for p in parts if any(ch.isalpha() for ch in p)])
 
 
 def _looks_like_name(name: str) -> bool:

@@ -95,9 +95,7 @@ class Source(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
     url = models.URLField(max_length=2000, blank=True)
-    reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F
-    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_rationale = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -299,9 +297,7 @@ class Claim(models.Model):
             ),
             _choices_check("status", ClaimStatus, "claim"),
             _choices_check("kind", ClaimKind, "claim"),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="claim_version_positive"
-            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
             models.CheckConstraint(
                 condition=~Q(status__in=[ClaimStatus.ACCEPTED, ClaimStatus.REJECTED])
                 | Q(reviewed_at__isnull=False),
@@ -323,7 +319,11 @@ class Claim(models.Model):
     def natural_key(self):
         return (str(self.uuid),)
 
-    natural_key.dependencies = ["curation.passage", "curation.topic", settings.AUTH_USER_MODEL.lower()]
+    natural_key.dependencies = [
+        "curation.passage",
+        "curation.topic",
+        settings.AUTH_USER_MODEL.lower(),
+    ]
 
     @property
     def source_reliability(self) -> str:

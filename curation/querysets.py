@@ -97,9 +97,7 @@ class PassageQuerySet(ScopedQuerySet):
     project_path = "document__project"
 
     def get_by_natural_key(self, slug, sha256, start, end):
-        return self.get(
-            document__project__slug=slug, document__sha256=sha256, start=start, end=end
-        )
+        return self.get(document__project__slug=slug, document__sha256=sha256, start=start, end=end)
 
     def with_related(self):
         return self.select_related("document", "document__project")
@@ -135,9 +133,7 @@ class EvidenceLinkQuerySet(ScopedQuerySet):
         return self.get(uuid=uuid)
 
     def with_related(self):
-        return self.select_related(
-            "claim__project", "passage__document", "author"
-        )
+        return self.select_related("claim__project", "passage__document", "author")
 
 
 class HistoryEntryQuerySet(ScopedQuerySet):

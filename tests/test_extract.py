@@ -87,7 +87,8 @@ def test_html_inline_tags_do_not_break_words_or_lines():
 
 
 def test_html_entities_are_decoded():
-    text, _ = html_to_text("<p>Fish &amp; chips &lt;3 &eacute;t&eacute; &#8212; caf&#xe9;&nbsp;!</p>")
+    html = "<p>Fish &amp; chips &lt;3 &eacute;t&eacute; &#8212; caf&#xe9;&nbsp;!</p>"
+    text, _ = html_to_text(html)
     assert text == "Fish & chips <3 été — café !"
 
 
@@ -367,11 +368,10 @@ def test_text_has_no_markdown_title_rules():
 
 
 def test_text_cyrillic_and_cjk_pass_through_untouched():
-    text = "Title: Россия и Китай：合作\nAuthor: Иван Петров\nДата без метки\n"
-    assert extract_metadata(text, "text") == {
-        "title": "Россия и Китай：合作",
-        "authors": ["Иван Петров"],
-    }
+    title = "Россия и Китай\uff1a合作"  # full-width colon must stay as written
+    unlabelled = "Дата без метки"
+    text = f"Title: {title}\nAuthor: Иван Петров\n{unlabelled}\n"
+    assert extract_metadata(text, "text") == {"title": title, "authors": ["Иван Петров"]}
 
 
 def test_unknown_format_is_rejected():
@@ -442,3 +442,8 @@ def test_markdown_hashtag_is_not_a_heading():
 
 def test_markdown_cyrillic_and_cjk_titles_pass_through():
     assert extract_metadata("# 中俄关系 и Россия\n", "markdown") == {"title": "中俄关系 и Россия"}
+
+
+def test_text_author_label_drops_sentence_full_stop_but_keeps_initials():
+    text = "Authors: Jane Doe, Smith J. R. and Ann Lee.\n"
+    assert extract_metadata(text, "text")["authors"] == ["Jane Doe", "Smith J. R.", "Ann Lee"]

@@ -126,9 +126,7 @@ class HistoryMixin:
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404(f"No {self.opts.verbose_name} with id {object_id!r}.")
-        entries = (
-            obj.history.select_related("actor").order_by("-at", "-pk")
-        )
+        entries = obj.history.select_related("actor").order_by("-at", "-pk")
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {obj}",

@@ -86,24 +86,34 @@ def _review_action(move: str):
             except (InvalidTransition, PermissionDenied, StaleVersion) as error:
                 refused.append(f"“{claim}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
         if done:
-            modeladmin.message_user(request, f"{move.capitalize()}: {done} claim(s).",
-                                    messages.SUCCESS)
+            modeladmin.message_user(
+                request, f"{move.capitalize()}: {done} claim(s).", messages.SUCCESS
+            )
         for line in refused:
             modeladmin.message_user(request, line, messages.ERROR)
         return None
 
     action.__name__ = f"{move}_claims"
     minimum = Role.ANNOTATOR if move == "submit" else Role.REVIEWER
-    return admin.action(description=f"{move.capitalize()} selected claims",
-                        permissions=[f"role_{minimum.value}"])(action)
+    return admin.action(
+        description=f"{move.capitalize()} selected claims", permissions=[f"role_{minimum.value}"]
+    )(action)
 
 
 @admin.register(Claim)
 class ClaimAdmin(HistoryMixin, ScopedAdmin):
     add_role = change_role = delete_role = Role.ANNOTATOR
     form = ClaimForm
-    list_display = ["short_statement", "project", "status_label", "kind", "grade",
-                    "attributed_to", "author", "updated_at"]
+    list_display = [
+        "short_statement",
+        "project",
+        "status_label",
+        "kind",
+        "grade",
+        "attributed_to",
+        "author",
+        "updated_at",
+    ]
     list_filter = [
         ("project", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -116,8 +126,18 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
     search_fields = ["statement", "passage__exact", "attributed_to"]
     autocomplete_fields = ["passage", "topics"]
     inlines = [EvidenceInline]
-    readonly_fields = ["grade", "status", "reviewer", "review_note", "reviewed_at", "version",
-                       "author", "created_at", "updated_at", "quote_in_context"]
+    readonly_fields = [
+        "grade",
+        "status",
+        "reviewer",
+        "review_note",
+        "reviewed_at",
+        "version",
+        "author",
+        "created_at",
+        "updated_at",
+        "quote_in_context",
+    ]
     actions = [_review_action(move) for move in ("submit", "accept", "reject", "reopen")]
 
     def get_fieldsets(self, request, obj=None):
@@ -126,8 +146,19 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
             return [(None, {"fields": main})]
         return [
             (None, {"fields": ["quote_in_context", *main]}),
-            ("Review", {"fields": ["grade", "status", "reviewer", "review_note", "reviewed_at",
-                                   "version"]}),
+            (
+                "Review",
+                {
+                    "fields": [
+                        "grade",
+                        "status",
+                        "reviewer",
+                        "review_note",
+                        "reviewed_at",
+                        "version",
+                    ]
+                },
+            ),
             ("Provenance", {"fields": ["author", "created_at", "updated_at"]}),
         ]
 
@@ -162,22 +193,30 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
-        return format_html('<span class="cd-status cd-status-{}">{}</span>', obj.status,
-                           obj.get_status_display())
+        return format_html(
+            '<span class="cd-status cd-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
 
     @admin.display(description="grade")
     def grade(self, obj):
-        return format_html('<span class="cd-grade" title="source {}, information {}">{}</span>',
-                           obj.source_reliability, obj.get_credibility_display(), obj.grade)
+        return format_html(
+            '<span class="cd-grade" title="source {}, information {}">{}</span>',
+            obj.source_reliability,
+            obj.get_credibility_display(),
+            obj.grade,
+        )
 
     @admin.display(description="passage in context")
     def quote_in_context(self, obj):
         passage = obj.passage
         return format_html(
-            '<div class="cd-document-text">…{}<mark>{}</mark>{}…</div>'
-            '<p>{} [{}:{}]</p>',
-            passage.prefix, passage.exact, passage.suffix, passage.document.title,
-            passage.start, passage.end,
+            '<div class="cd-document-text">…{}<mark>{}</mark>{}…</div><p>{} [{}:{}]</p>',
+            passage.prefix,
+            passage.exact,
+            passage.suffix,
+            passage.document.title,
+            passage.start,
+            passage.end,
         )
 
     class Media:
@@ -189,12 +228,17 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
         if change:
             changed = {name: values[name] for name in CLAIM_FIELDS if name in form.changed_data}
             saved = self.call_service(
-                request, form, claim_update, claim=obj,
-                expected_version=data.get("expected_version"), **changed,
+                request,
+                form,
+                claim_update,
+                claim=obj,
+                expected_version=data.get("expected_version"),
+                **changed,
             )
         else:
-            saved = self.call_service(request, form, claim_create, passage=data["passage"],
-                                      **values)
+            saved = self.call_service(
+                request, form, claim_create, passage=data["passage"], **values
+            )
         obj.pk, obj.version = saved.pk, saved.version
 
     def save_related(self, request, form, formsets, change):
@@ -214,11 +258,20 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
                     if link.pk:
                         evidence_unlink(actor=request.user, link=link)
                 elif link.pk is None:
-                    evidence_link(actor=request.user, claim=claim, passage=data["passage"],
-                                  stance=data["stance"], note=data.get("note", ""))
+                    evidence_link(
+                        actor=request.user,
+                        claim=claim,
+                        passage=data["passage"],
+                        stance=data["stance"],
+                        note=data.get("note", ""),
+                    )
                 elif inline_form.has_changed():
-                    evidence_update(actor=request.user, link=link, stance=data["stance"],
-                                    note=data.get("note", ""))
+                    evidence_update(
+                        actor=request.user,
+                        link=link,
+                        stance=data["stance"],
+                        note=data.get("note", ""),
+                    )
             except (ValidationError, PermissionDenied) as error:
                 raise AdminServiceError(
                     error if isinstance(error, ValidationError) else ValidationError(str(error))
@@ -236,8 +289,11 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
 class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
     add_role = change_role = delete_role = Role.ANNOTATOR
     list_display = ["claim", "stance", "quote", "document", "author", "created_at"]
-    list_filter = [("claim__project", admin.RelatedOnlyFieldListFilter), "stance",
-                   ("author", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("claim__project", admin.RelatedOnlyFieldListFilter),
+        "stance",
+        ("author", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["claim__statement", "passage__exact", "note"]
     autocomplete_fields = ["claim", "passage"]
     fields = ["claim", "passage", "stance", "note"]
@@ -266,12 +322,19 @@ class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            self.call_service(request, form, evidence_update, link=obj, stance=data["stance"],
-                              note=data["note"])
+            self.call_service(
+                request, form, evidence_update, link=obj, stance=data["stance"], note=data["note"]
+            )
         else:
-            link = self.call_service(request, form, evidence_link, claim=data["claim"],
-                                     passage=data["passage"], stance=data["stance"],
-                                     note=data["note"])
+            link = self.call_service(
+                request,
+                form,
+                evidence_link,
+                claim=data["claim"],
+                passage=data["passage"],
+                stance=data["stance"],
+                note=data["note"],
+            )
             obj.pk = link.pk
 
     def delete_model(self, request, obj):
@@ -285,8 +348,12 @@ class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(ScopedAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_repr", "note"]
-    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "action", "object_type",
-                   ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        ("project", admin.RelatedOnlyFieldListFilter),
+        "action",
+        "object_type",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["object_repr", "note"]
     date_hierarchy = "at"
 

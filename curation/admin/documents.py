@@ -7,8 +7,16 @@ from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
 from .base import HistoryMixin, ScopedAdmin
 
-METADATA_FIELDS = ["title", "source", "authors", "published_on", "url", "doi", "language",
-                   "metadata"]
+METADATA_FIELDS = [
+    "title",
+    "source",
+    "authors",
+    "published_on",
+    "url",
+    "doi",
+    "language",
+    "metadata",
+]
 
 
 class DocumentAddForm(forms.ModelForm):
@@ -23,24 +31,58 @@ class DocumentAddForm(forms.ModelForm):
 
 @admin.register(Document)
 class DocumentAdmin(HistoryMixin, ScopedAdmin):
-    list_display = ["title", "project", "source", "language", "published_on", "length",
-                    "passage_count", "claim_count", "created_at"]
-    list_filter = [("project", admin.RelatedOnlyFieldListFilter),
-                   ("source", admin.RelatedOnlyFieldListFilter), "language"]
+    list_display = [
+        "title",
+        "project",
+        "source",
+        "language",
+        "published_on",
+        "length",
+        "passage_count",
+        "claim_count",
+        "created_at",
+    ]
+    list_filter = [
+        ("project", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+        "language",
+    ]
     search_fields = ["title", "doi", "url"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["source"]
-    readonly_fields = ["project", "sha256", "length", "imported_from", "created_by",
-                       "created_at", "passage_count", "claim_count", "text_display"]
+    readonly_fields = [
+        "project",
+        "sha256",
+        "length",
+        "imported_from",
+        "created_by",
+        "created_at",
+        "passage_count",
+        "claim_count",
+        "text_display",
+    ]
     fieldsets = [
-        (None, {"fields": ["project", "title", "source", "authors", "published_on",
-                           "language"]}),
+        (None, {"fields": ["project", "title", "source", "authors", "published_on", "language"]}),
         ("Identifiers", {"fields": ["url", "doi", "sha256", "metadata"]}),
-        ("Text", {"fields": ["length", "text_display"],
-                  "description": "The text is immutable: import a corrected text as a new "
-                                 "document."}),
-        ("Provenance", {"fields": ["imported_from", "created_by", "created_at",
-                                   "passage_count", "claim_count"]}),
+        (
+            "Text",
+            {
+                "fields": ["length", "text_display"],
+                "description": "The text is immutable: import a corrected text as a new document.",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "fields": [
+                    "imported_from",
+                    "created_by",
+                    "created_at",
+                    "passage_count",
+                    "claim_count",
+                ]
+            },
+        ),
     ]
 
     class Media:
@@ -83,25 +125,38 @@ class DocumentAdmin(HistoryMixin, ScopedAdmin):
             self.call_service(request, form, document_update, document=obj, **values)
             return
         item = DocumentInput(
-            text=data["text"], title=data["title"], authors=data.get("authors") or [],
-            published_on=data.get("published_on"), url=data.get("url") or "",
-            doi=data.get("doi") or "", language=data.get("language") or "",
+            text=data["text"],
+            title=data["title"],
+            authors=data.get("authors") or [],
+            published_on=data.get("published_on"),
+            url=data.get("url") or "",
+            doi=data.get("doi") or "",
+            language=data.get("language") or "",
             metadata=data.get("metadata") or {},
         )
         document = self.call_service(
-            request, form, document_import, project=data["project"], item=item,
+            request,
+            form,
+            document_import,
+            project=data["project"],
+            item=item,
             source=data.get("source"),
         )
         obj.pk = document.pk
 
 
 class PassageForm(forms.ModelForm):
-    start = forms.IntegerField(required=False, min_value=0,
-                               help_text="Code points of the document text; or leave empty "
-                                         "and give the quote.")
+    start = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Code points of the document text; or leave empty and give the quote.",
+    )
     end = forms.IntegerField(required=False, min_value=1)
-    exact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="The quoted text. Checked against the document.")
+    exact = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The quoted text. Checked against the document.",
+    )
 
     class Meta:
         model = Passage
@@ -143,7 +198,12 @@ class PassageAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         passage = self.call_service(
-            request, form, passage_create, document=data["document"], start=data.get("start"),
-            end=data.get("end"), exact=data.get("exact") or None,
+            request,
+            form,
+            passage_create,
+            document=data["document"],
+            start=data.get("start"),
+            end=data.get("end"),
+            exact=data.get("exact") or None,
         )
         obj.pk = passage.pk

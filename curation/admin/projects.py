@@ -102,7 +102,11 @@ class MembershipAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         saved = self.call_service(
-            request, form, membership_set, project=data["project"], user=data["user"],
+            request,
+            form,
+            membership_set,
+            project=data["project"],
+            user=data["user"],
             role=data["role"],
         )
         obj.pk = saved.pk
@@ -160,12 +164,20 @@ class TopicAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             self.call_service(
-                request, form, topic_update, topic=obj, name=form.cleaned_data["name"],
+                request,
+                form,
+                topic_update,
+                topic=obj,
+                name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
             return
         topic = self.call_service(
-            request, form, topic_create, project=form.cleaned_data["project"],
-            name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+            request,
+            form,
+            topic_create,
+            project=form.cleaned_data["project"],
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
         )
         obj.pk = topic.pk

@@ -6,6 +6,7 @@ raise ValidationError / PermissionDenied / InvalidTransition / StaleVersion.
 """
 
 from .access import (
+    SYSTEM,
     can_edit_claim,
     can_edit_evidence,
     can_submit_claim,
@@ -36,6 +37,7 @@ from .projects import (
     project_create,
     project_update,
     source_create,
+    source_get_or_create,
     source_update,
     topic_create,
     topic_update,
@@ -52,6 +54,7 @@ from .review import (
 )
 
 __all__ = [
+    "SYSTEM",
     "MOVES",
     "DocumentInput",
     "ImportOutcome",
@@ -83,6 +86,7 @@ __all__ = [
     "role_for",
     "roles_by_project",
     "source_create",
+    "source_get_or_create",
     "source_update",
     "topic_create",
     "topic_update",

@@ -154,9 +154,7 @@ def bump_version(claim: Claim, **fields) -> None:
 
 
 @transaction.atomic
-def claim_update(
-    *, actor, claim: Claim, expected_version: int | None = None, **fields
-) -> Claim:
+def claim_update(*, actor, claim: Claim, expected_version: int | None = None, **fields) -> Claim:
     """Edit a claim's wording and grading (not its status: use the review moves)."""
     unknown = set(fields) - set(CLAIM_EDITABLE_FIELDS)
     if unknown:
@@ -172,8 +170,10 @@ def claim_update(
     for name, value in fields.items():
         setattr(claim, name, value)
     claim.full_clean(exclude=["project", "passage", "author"], validate_constraints=False)
-    after = {**snapshot(claim, ("statement", "kind", "attributed_to", "credibility")),
-             "topics": before["topics"] if topics is None else sorted(t.name for t in topics)}
+    after = {
+        **snapshot(claim, ("statement", "kind", "attributed_to", "credibility")),
+        "topics": before["topics"] if topics is None else sorted(t.name for t in topics),
+    }
     changes = diff(before, after)
     if not changes:
         return claim
@@ -191,7 +191,10 @@ def claim_delete(*, actor, claim: Claim, expected_version: int | None = None) ->
     if not can_edit_claim(actor, claim, role):
         raise PermissionDenied("Annotators delete only their own draft claims.")
     history_record(
-        actor=actor, obj=claim, action=HistoryAction.DELETED, changes=diff(_claim_snapshot(claim), {})
+        actor=actor,
+        obj=claim,
+        action=HistoryAction.DELETED,
+        changes=diff(_claim_snapshot(claim), {}),
     )
     claim.delete()
 
@@ -223,8 +226,8 @@ def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
     unknown = set(fields) - set(EVIDENCE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    link = EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(
-        pk=link.pk
+    link = (
+        EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
     )
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):

@@ -82,7 +82,8 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
     )
     # Uniqueness is the database's job (a unique constraint), not a racy pre-check.
     document.full_clean(
-        exclude=["project", "source", "created_by"], validate_unique=False,
+        exclude=["project", "source", "created_by"],
+        validate_unique=False,
         validate_constraints=False,
     )
     if not text.strip():
@@ -139,8 +140,7 @@ def documents_import(
     Inputs that already failed upstream (an ImportOutcome with an error, e.g. a
     file that is not UTF-8) pass through so callers can report in order.
     """
-    if actor is not None:
-        require_role(actor, project, Role.OWNER)
+    require_role(actor, project, Role.OWNER)
     _check_source(project, source)
     batch: list[ImportOutcome] = []
     for item in items:
@@ -210,8 +210,10 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     unknown = set(fields) - set(DOCUMENT_METADATA_FIELDS)
     if unknown:
         raise ValidationError(
-            {name: "Only metadata can change; a corrected text is a new document."
-             for name in sorted(unknown)}
+            {
+                name: "Only metadata can change; a corrected text is a new document."
+                for name in sorted(unknown)
+            }
         )
     if "source" in fields:
         _check_source(document.project, fields["source"])
@@ -219,8 +221,9 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     before = snapshot(document, tracked)
     for name, value in fields.items():
         setattr(document, name, value)
-    document.full_clean(exclude=["project", "created_by"], validate_unique=False,
-                        validate_constraints=False)
+    document.full_clean(
+        exclude=["project", "created_by"], validate_unique=False, validate_constraints=False
+    )
     changes = diff(before, snapshot(document, tracked))
     changed_fields = [name for name in fields if name == "metadata" or name in changes]
     if not changed_fields:

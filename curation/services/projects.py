@@ -100,6 +100,14 @@ def source_create(
     return source
 
 
+def source_get_or_create(*, actor, project: Project, name: str) -> tuple[Source, bool]:
+    """The project's source with this name, created ungraded (F) if new."""
+    existing = Source.objects.filter(project=project, name=name).first()
+    if existing is not None:
+        return existing, False
+    return source_create(actor=actor, project=project, name=name), True
+
+
 @transaction.atomic
 def source_update(*, actor, source: Source, **fields) -> Source:
     """Change a source; a change of grade is recorded as a grading with its rationale."""

@@ -32,14 +32,34 @@ class Move:
 MOVES = {
     move.name: move
     for move in (
-        Move("submit", frozenset({ClaimStatus.DRAFT}), ClaimStatus.SUBMITTED,
-             HistoryAction.SUBMITTED, Role.ANNOTATOR),
-        Move("accept", frozenset({ClaimStatus.SUBMITTED}), ClaimStatus.ACCEPTED,
-             HistoryAction.ACCEPTED, Role.REVIEWER),
-        Move("reject", frozenset({ClaimStatus.SUBMITTED}), ClaimStatus.REJECTED,
-             HistoryAction.REJECTED, Role.REVIEWER),
-        Move("reopen", frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED}), ClaimStatus.DRAFT,
-             HistoryAction.REOPENED, Role.REVIEWER),
+        Move(
+            "submit",
+            frozenset({ClaimStatus.DRAFT}),
+            ClaimStatus.SUBMITTED,
+            HistoryAction.SUBMITTED,
+            Role.ANNOTATOR,
+        ),
+        Move(
+            "accept",
+            frozenset({ClaimStatus.SUBMITTED}),
+            ClaimStatus.ACCEPTED,
+            HistoryAction.ACCEPTED,
+            Role.REVIEWER,
+        ),
+        Move(
+            "reject",
+            frozenset({ClaimStatus.SUBMITTED}),
+            ClaimStatus.REJECTED,
+            HistoryAction.REJECTED,
+            Role.REVIEWER,
+        ),
+        Move(
+            "reopen",
+            frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED}),
+            ClaimStatus.DRAFT,
+            HistoryAction.REOPENED,
+            Role.REVIEWER,
+        ),
     )
 }
 
@@ -70,7 +90,9 @@ def claim_move(
     claim = lock_claim(claim, expected_version)
     role = role_for(actor, claim.project_id)
     if not _may(actor, claim, role, spec):
-        raise PermissionDenied(f"Your role in this project does not allow you to {move} this claim.")
+        raise PermissionDenied(
+            f"Your role in this project does not allow you to {move} this claim."
+        )
     if claim.status not in spec.sources:
         raise InvalidTransition(move, claim.status)
     previous = claim.status
@@ -90,20 +112,24 @@ def claim_move(
 
 
 def claim_submit(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
-    return claim_move(actor=actor, claim=claim, move="submit", note=note,
-                      expected_version=expected_version)
+    return claim_move(
+        actor=actor, claim=claim, move="submit", note=note, expected_version=expected_version
+    )
 
 
 def claim_accept(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
-    return claim_move(actor=actor, claim=claim, move="accept", note=note,
-                      expected_version=expected_version)
+    return claim_move(
+        actor=actor, claim=claim, move="accept", note=note, expected_version=expected_version
+    )
 
 
 def claim_reject(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
-    return claim_move(actor=actor, claim=claim, move="reject", note=note,
-                      expected_version=expected_version)
+    return claim_move(
+        actor=actor, claim=claim, move="reject", note=note, expected_version=expected_version
+    )
 
 
 def claim_reopen(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:
-    return claim_move(actor=actor, claim=claim, move="reopen", note=note,
-                      expected_version=expected_version)
+    return claim_move(
+        actor=actor, claim=claim, move="reopen", note=note, expected_version=expected_version
+    )

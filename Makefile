@@ -1,0 +1,62 @@
+# Claimdesk: the commands the README names.
+#   make demo   virtualenv + install + SQLite + demo data + server on 127.0.0.1:8000
+#   make test   virtualenv + install + the whole test suite (DATABASE_URL picks the database)
+
+# Django 6 needs Python >= 3.12: take the first interpreter that is new enough.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint format fixtures bench-import clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --no-input
+	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py loaddata demo
+	@echo ""
+	@echo "Claimdesk demo: http://127.0.0.1:8000/admin/"
+	@echo "  logins (password: claimdesk-demo)"
+	@echo "    olga     owner      of the demo project"
+	@echo "    rafael   reviewer"
+	@echo "    anna     annotator"
+	@echo "    victor   viewer"
+	@echo "    admin    superuser"
+	@echo ""
+	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Rebuild fixtures/demo.json from curation/demo.py (on a throwaway SQLite database).
+fixtures: install
+	rm -f var/fixtures.sqlite3 && mkdir -p var
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/fixtures.sqlite3 $(PY) manage.py migrate -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/fixtures.sqlite3 $(PY) manage.py demo
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/fixtures.sqlite3 $(PY) manage.py dumpdata \
+		auth.user curation --natural-foreign --natural-primary --indent 1 -o fixtures/demo.json
+
+bench-import: install
+	$(PY) bench/import.py
+
+clean:
+	rm -rf $(VENV) var staticfiles db.sqlite3

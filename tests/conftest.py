@@ -1,0 +1,75 @@
+import os
+
+import pytest
+from django.db import connection
+
+from curation.choices import Role
+
+from .factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
+
+REQUIRE_POSTGRES = os.environ.get("CLAIMDESK_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        message = f"needs PostgreSQL, the database is {connection.vendor}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(slug="alpha", name="Alpha")
+
+
+@pytest.fixture
+def other_project(db):
+    return ProjectFactory(slug="beta", name="Beta")
+
+
+def _member(project, username, role):
+    user = UserFactory(username=username)
+    MembershipFactory(project=project, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(project):
+    return _member(project, "olga", Role.OWNER)
+
+
+@pytest.fixture
+def reviewer(project):
+    return _member(project, "rafael", Role.REVIEWER)
+
+
+@pytest.fixture
+def annotator(project):
+    return _member(project, "anna", Role.ANNOTATOR)
+
+
+@pytest.fixture
+def other_annotator(project):
+    return _member(project, "arno", Role.ANNOTATOR)
+
+
+@pytest.fixture
+def viewer(project):
+    return _member(project, "victor", Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(other_project):
+    """Owner of another project, member of nothing in `project`."""
+    return _member(other_project, "oscar", Role.OWNER)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def document(project):
+    return DocumentFactory(project=project)
