@@ -302,7 +302,7 @@ class Claim(models.Model):
                 condition=~Q(status__in=[ClaimStatus.ACCEPTED, ClaimStatus.REJECTED])
                 | Q(reviewed_at__isnull=False),
                 name="claim_decision_has_review_time",
-                violation_error_message="An accepted or rejected claim records when it was reviewed.",
+                violation_error_message="An accepted or rejected claim records its review time.",
             ),
         ]
         indexes = [

@@ -54,8 +54,8 @@ from .review import (
 )
 
 __all__ = [
-    "SYSTEM",
     "MOVES",
+    "SYSTEM",
     "DocumentInput",
     "ImportOutcome",
     "allowed_moves",

@@ -158,7 +158,7 @@ def claim_update(*, actor, claim: Claim, expected_version: int | None = None, **
     """Edit a claim's wording and grading (not its status: use the review moves)."""
     unknown = set(fields) - set(CLAIM_EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
     claim = lock_claim(claim, expected_version)
     role = require_role(actor, claim.project_id, Role.ANNOTATOR)
     if not can_edit_claim(actor, claim, role):
@@ -225,7 +225,7 @@ def evidence_link(
 def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
     unknown = set(fields) - set(EVIDENCE_EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
     link = (
         EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
     )

@@ -210,10 +210,9 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     unknown = set(fields) - set(DOCUMENT_METADATA_FIELDS)
     if unknown:
         raise ValidationError(
-            {
-                name: "Only metadata can change; a corrected text is a new document."
-                for name in sorted(unknown)
-            }
+            dict.fromkeys(
+                sorted(unknown), "Only metadata can change; a corrected text is a new document."
+            )
         )
     if "source" in fields:
         _check_source(document.project, fields["source"])
