@@ -11,6 +11,7 @@ Standard library only, no Django: this module is the ground truth for what an of
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 __all__ = [
@@ -43,7 +44,7 @@ _EN_DASH = "\u2013"
 _MAX_HELD = 80
 
 # CR is absent: it is turned into LF before this table is applied.
-_DROP_C0 = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A))
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 class SpanError(ValueError):
@@ -80,12 +81,15 @@ class UndecodableText(ValueError):
 def normalize_text(raw: str) -> str:
     """Canonical document text: no leading BOM, LF line ends, NFC, no C0 controls but tab/LF."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_DROP_C0)
+    # A regex substitution: str.translate with a dict is ~50x slower on non-ASCII text.
+    text = _C0_CONTROLS.sub("", text)
     # Stripping every leading BOM (not just one), after the controls are gone, is what keeps
     # the function idempotent for inputs like "\ufeff\ufeff..." or "\x00\ufeff...".
     text = text.lstrip(_BOM)
     # NFC goes last: dropping a control between a base letter and a combining mark would
     # otherwise leave a pair that a second pass would compose.
+    if unicodedata.is_normalized("NFC", text):  # The common case, and much cheaper.
+        return text
     return unicodedata.normalize("NFC", text)
 
 

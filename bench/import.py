@@ -1,0 +1,100 @@
+"""Benchmark: import_documents on PostgreSQL.
+
+Builds N documents (default 2,000) from the paragraphs of ../shared/corpus/
+(deterministic: seeded), writes them as .txt files, and times the import
+command in-process (Django start-up and migrations excluded). Prints
+documents/s and the peak resident memory of the process.
+
+    .venv/bin/python bench/import.py [--n 2000] [--database-url postgres://…/claimdesk_bench]
+
+The database named in --database-url is dropped and recreated.
+"""
+
+import argparse
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def paragraphs() -> list[str]:
+    found = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
+    if not found:
+        sys.exit(f"No corpus paragraphs found in {CORPUS}")
+    return found
+
+
+def build_files(directory: Path, n: int) -> int:
+    rng = random.Random(20261122)
+    pool = paragraphs()
+    total = 0
+    for i in range(n):
+        body = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(2, 8)))
+        text = f"Bench document {i}\nDOI: 10.5555/bench.{i}\n\n{body}\n"
+        data = text.encode("utf-8")
+        total += len(data)
+        (directory / f"doc{i:06d}.txt").write_bytes(data)
+    return total
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/claimdesk_bench"
+    )
+    parser.add_argument("--batch-size", type=int, default=500)
+    args = parser.parse_args()
+
+    recreate_database(args.database_url)
+    os.environ.update(DATABASE_URL=args.database_url, DEBUG="1")
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from curation.models import Document, Project
+
+    call_command("migrate", verbosity=0)
+    Project.objects.create(slug="bench", name="Bench")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        size = build_files(Path(tmp), args.n)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command("import_documents", tmp, "--project", "bench",
+                     "--batch-size", str(args.batch_size), stdout=out, stderr=out)
+        elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    imported = Document.objects.filter(project__slug="bench").count()
+    print(out.getvalue().strip().splitlines()[-1])
+    print(f"documents:        {imported} ({size / 1e6:.1f} MB of text)")
+    print(f"import time:      {elapsed:.2f} s")
+    print(f"rate:             {imported / elapsed:,.0f} documents/s")
+    print(f"peak RSS:         {peak / 1024:.0f} MB (before import: {rss_before / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
