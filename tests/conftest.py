@@ -10,6 +10,13 @@ from .factories import DocumentFactory, MembershipFactory, ProjectFactory, UserF
 REQUIRE_POSTGRES = os.environ.get("CLAIMDESK_REQUIRE_POSTGRES") == "1"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         message = f"needs PostgreSQL, the database is {connection.vendor}"

@@ -1,6 +1,8 @@
 """Role-scoped ModelAdmin: what a staff user sees and may do comes from their
 project roles, not from Django's model permissions."""
 
+from contextlib import contextmanager
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -93,12 +95,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def call_service(self, request, form, service, **kwargs):
         """Run a service; turn its errors into form errors (so nothing half-saves)."""
-        try:
+        with service_errors():
             return service(actor=request.user, **kwargs)
-        except ValidationError as error:
-            raise AdminServiceError(error) from error
-        except PermissionDenied as error:
-            raise AdminServiceError(ValidationError(str(error))) from error
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -109,6 +107,17 @@ class ScopedAdmin(admin.ModelAdmin):
             for message in failure.error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+@contextmanager
+def service_errors():
+    """Turn a service's refusal into AdminServiceError (shown, and rolled back)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise AdminServiceError(error) from error
+    except PermissionDenied as error:
+        raise AdminServiceError(ValidationError(str(error))) from error
 
 
 class AdminServiceError(Exception):

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
 from ..choices import Role
@@ -19,12 +19,12 @@ from ..services import (
     evidence_update,
 )
 from .base import (
-    AdminServiceError,
     HistoryMixin,
     ScopedAdmin,
     has_role_somewhere,
     request_role,
     review_note_page,
+    service_errors,
 )
 
 CLAIM_FIELDS = ["statement", "kind", "attributed_to", "credibility", "topics"]
@@ -67,10 +67,14 @@ class ClaimForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # Read-only renderings (no change right) build the form without these fields.
+        if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
-        self.fields["statement"].required = False
-        self.fields["statement"].help_text = "Leave empty to use the quote."
+            # Without it an edit could not be checked and might undo someone else's.
+            self.fields["expected_version"].required = True
+        if "statement" in self.fields:
+            self.fields["statement"].required = False
+            self.fields["statement"].help_text = "Leave empty to use the quote."
 
 
 def _review_action(move: str):
@@ -248,23 +252,28 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         claim = form.instance
-        for inline_form in formset.forms:
-            data = getattr(inline_form, "cleaned_data", None)
-            if not data:
-                continue
-            link = inline_form.instance
-            try:
+        # formset.save() is bypassed (the services write), but the admin's change
+        # message reads the lists it would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        with service_errors():
+            for inline_form in formset.forms:
+                data = getattr(inline_form, "cleaned_data", None)
+                if not data:
+                    continue
+                link = inline_form.instance
                 if data.get("DELETE"):
                     if link.pk:
                         evidence_unlink(actor=request.user, link=link)
+                        formset.deleted_objects.append(link)
                 elif link.pk is None:
-                    evidence_link(
+                    link = evidence_link(
                         actor=request.user,
                         claim=claim,
                         passage=data["passage"],
                         stance=data["stance"],
                         note=data.get("note", ""),
                     )
+                    formset.new_objects.append(link)
                 elif inline_form.has_changed():
                     evidence_update(
                         actor=request.user,
@@ -272,10 +281,7 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
                         stance=data["stance"],
                         note=data.get("note", ""),
                     )
-            except (ValidationError, PermissionDenied) as error:
-                raise AdminServiceError(
-                    error if isinstance(error, ValidationError) else ValidationError(str(error))
-                ) from error
+                    formset.changed_objects.append((link, inline_form.changed_data))
 
     def delete_model(self, request, obj):
         claim_delete(actor=request.user, claim=obj)

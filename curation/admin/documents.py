@@ -22,7 +22,9 @@ METADATA_FIELDS = [
 class DocumentAddForm(forms.ModelForm):
     """Adding a document: its text is pasted here once and never edited again."""
 
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 20, "cols": 100}))
+    # strip=False: the service normalises; stripping here would change the checksum
+    # and let the same text in twice.
+    text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 20, "cols": 100}))
 
     class Meta:
         model = Document

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..choices import Role
 from ..models import Membership, Project, Source, Topic
@@ -13,7 +12,7 @@ from ..services import (
     topic_create,
     topic_update,
 )
-from .base import AdminServiceError, HistoryMixin, ScopedAdmin, request_role
+from .base import HistoryMixin, ScopedAdmin, request_role, service_errors
 
 
 class MembershipInline(admin.TabularInline):
@@ -75,21 +74,27 @@ class ProjectAdmin(ScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         project = form.instance
-        for inline_form in formset.initial_forms + formset.extra_forms:
-            data = getattr(inline_form, "cleaned_data", None)
-            if not data:
-                continue
-            try:
-                if data.get("DELETE") and inline_form.instance.pk:
-                    membership_remove(actor=request.user, membership=inline_form.instance)
-                elif inline_form.has_changed() and not data.get("DELETE"):
-                    membership_set(
+        # formset.save() is bypassed (the services write), but the admin's change
+        # message reads the lists it would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        with service_errors():
+            for inline_form in formset.forms:
+                data = getattr(inline_form, "cleaned_data", None)
+                if not data:
+                    continue
+                membership = inline_form.instance
+                if data.get("DELETE"):
+                    if membership.pk:
+                        membership_remove(actor=request.user, membership=membership)
+                        formset.deleted_objects.append(membership)
+                elif inline_form.has_changed():
+                    saved = membership_set(
                         actor=request.user, project=project, user=data["user"], role=data["role"]
                     )
-            except (ValidationError, PermissionDenied) as error:
-                raise AdminServiceError(
-                    error if isinstance(error, ValidationError) else ValidationError(str(error))
-                ) from error
+                    if membership.pk:
+                        formset.changed_objects.append((saved, inline_form.changed_data))
+                    else:
+                        formset.new_objects.append(saved)
 
 
 @admin.register(Membership)

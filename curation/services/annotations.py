@@ -207,11 +207,16 @@ def evidence_link(
     require_role(actor, claim.project_id, Role.ANNOTATOR)
     if passage.document.project_id != claim.project_id:
         raise ValidationError({"passage": "Evidence must come from the claim's project."})
-    if EvidenceLink.objects.filter(claim=claim, passage=passage).exists():
-        raise ValidationError({"passage": "This passage is already evidence for the claim."})
     link = EvidenceLink(claim=claim, passage=passage, stance=stance, note=note, author=actor)
     link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
-    link.save()
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        # The unique constraint, not a racy pre-check, decides.
+        raise ValidationError(
+            {"passage": "This passage is already evidence for the claim."}, code="unique"
+        ) from None
     history_record(
         actor=actor,
         obj=link,

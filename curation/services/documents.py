@@ -139,9 +139,14 @@ def documents_import(
 
     Inputs that already failed upstream (an ImportOutcome with an error, e.g. a
     file that is not UTF-8) pass through so callers can report in order.
+    Permission and source are checked at the call, before any input is read.
     """
     require_role(actor, project, Role.OWNER)
     _check_source(project, source)
+    return _import_batches(actor, project, source, items, batch_size)
+
+
+def _import_batches(actor, project, source, items, batch_size) -> Iterator[ImportOutcome]:
     batch: list[ImportOutcome] = []
     for item in items:
         outcome = item if isinstance(item, ImportOutcome) else ImportOutcome(item=item)
@@ -214,19 +219,20 @@ def document_update(*, actor, document: Document, **fields) -> Document:
                 sorted(unknown), "Only metadata can change; a corrected text is a new document."
             )
         )
+    # Lock and re-read the row: the caller's instance may already hold the new
+    # values (a bound ModelForm mutates it), which would hide the change.
+    document = Document.objects.select_for_update().get(pk=document.pk)
     if "source" in fields:
         _check_source(document.project, fields["source"])
-    tracked = [name for name in DOCUMENT_METADATA_FIELDS if name != "metadata"]
-    before = snapshot(document, tracked)
+    before = snapshot(document, DOCUMENT_METADATA_FIELDS)
     for name, value in fields.items():
         setattr(document, name, value)
     document.full_clean(
         exclude=["project", "created_by"], validate_unique=False, validate_constraints=False
     )
-    changes = diff(before, snapshot(document, tracked))
-    changed_fields = [name for name in fields if name == "metadata" or name in changes]
-    if not changed_fields:
+    changes = diff(before, snapshot(document, DOCUMENT_METADATA_FIELDS))
+    if not changes:
         return document
-    document.save(update_fields=[*changed_fields, "updated_at"])
+    document.save(update_fields=[*changes, "updated_at"])
     history_record(actor=actor, obj=document, action=HistoryAction.UPDATED, changes=changes)
     return document

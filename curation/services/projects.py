@@ -61,10 +61,14 @@ def _keep_an_owner(membership: Membership, *, new_role) -> None:
     """A project never loses its last owner (nobody could manage it then)."""
     if membership.role != Role.OWNER or new_role == Role.OWNER:
         return
-    owners = Membership.objects.select_for_update().filter(
-        project_id=membership.project_id, role=Role.OWNER
+    # list(): COUNT(*) would drop FOR UPDATE and lock nothing, letting two
+    # owners leave at once.
+    owners = list(
+        Membership.objects.select_for_update().filter(
+            project_id=membership.project_id, role=Role.OWNER
+        )
     )
-    if owners.count() <= 1:
+    if len(owners) <= 1:
         raise ValidationError({"role": "A project needs at least one owner."})
 
 

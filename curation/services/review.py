@@ -100,6 +100,9 @@ def claim_move(
     fields = {"status": spec.target}
     if decision:
         fields.update(reviewer=actor, review_note=note, reviewed_at=timezone.now())
+    elif spec.target == ClaimStatus.DRAFT:
+        # The earlier decision stays in the history; the draft carries none.
+        fields.update(reviewer=None, review_note="", reviewed_at=None)
     bump_version(claim, **fields)
     history_record(
         actor=actor,
