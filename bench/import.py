@@ -84,8 +84,16 @@ def main() -> None:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         out = io.StringIO()
         started = time.perf_counter()
-        call_command("import_documents", tmp, "--project", "bench",
-                     "--batch-size", str(args.batch_size), stdout=out, stderr=out)
+        call_command(
+            "import_documents",
+            tmp,
+            "--project",
+            "bench",
+            "--batch-size",
+            str(args.batch_size),
+            stdout=out,
+            stderr=out,
+        )
         elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     imported = Document.objects.filter(project__slug="bench").count()
