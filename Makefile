@@ -36,8 +36,10 @@ demo: install
 	@echo ""
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
 
+# DEBUG=1 gives the development settings (no HTTPS redirect for the test client, a
+# throwaway SECRET_KEY); tests/test_deploy.py checks the production settings apart.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
