@@ -41,6 +41,7 @@ class ScopedAdmin(admin.ModelAdmin):
     change_role = Role.OWNER
     delete_role = Role.OWNER
     list_per_page = 50
+    view_on_site = False  # get_absolute_url points back into the admin itself
 
     # -- scoping ---------------------------------------------------------
     def get_queryset(self, request):
