@@ -4,7 +4,10 @@ Pure file handling; the database work is services.documents_import.
 """
 
 import datetime
+import functools
+import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -28,6 +31,26 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             )
         else:
             yield path
+
+
+def read_documents(
+    files: list[Path], *, language: str = "", max_bytes: int | None = None, jobs: int = 0
+) -> Iterator[DocumentInput | ImportOutcome]:
+    """read_document over many files, in order; with jobs ≥ 1, in that many worker processes.
+
+    Decoding and metadata extraction are CPU-bound and independent per file, so
+    workers prepare the next files while the caller writes to the database.
+    """
+    read = functools.partial(read_document, language=language, max_bytes=max_bytes)
+    if jobs < 1 or len(files) < 200:  # A pool costs more than it saves on few files.
+        yield from map(read, files)
+        return
+    # Fork: workers start at once with Django loaded. They never touch the database,
+    # and multiprocessing ends them with os._exit, so the DB sockets they inherit
+    # are neither used nor closed (the parent's transaction stays intact).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from pool.map(read, files, chunksize=50)
 
 
 def read_document(

@@ -11,7 +11,6 @@ Standard library only, no Django: this module is the ground truth for what an of
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 __all__ = [
@@ -44,7 +43,8 @@ _EN_DASH = "\u2013"
 _MAX_HELD = 80
 
 # CR is absent: it is turned into LF before this table is applied.
-_C0_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
+# C0 controls but tab and newline (CR included: it is turned into LF before deletion).
+_C0_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A))
 
 
 class SpanError(ValueError):
@@ -80,16 +80,27 @@ class UndecodableText(ValueError):
 
 def normalize_text(raw: str) -> str:
     """Canonical document text: no leading BOM, LF line ends, NFC, no C0 controls but tab/LF."""
+    try:
+        encoded = raw.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (JSON can carry "\ud800") are not text: U+FFFD, like a decoder.
+        raw = raw.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        encoded = raw.encode("utf-8")
+    # Fast path (every re-normalisation, most imports): a bytes deletion is ~5x faster
+    # than a regex over str; UTF-8 never hides an ASCII control inside a multibyte char.
+    if (
+        len(encoded.translate(None, _C0_BYTES)) == len(encoded)
+        and not raw.startswith(_BOM)
+        and unicodedata.is_normalized("NFC", raw)
+    ):
+        return raw
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    # A regex substitution: str.translate with a dict is ~50x slower on non-ASCII text.
-    text = _C0_CONTROLS.sub("", text)
+    text = text.encode("utf-8").translate(None, _C0_BYTES).decode("utf-8")
     # Stripping every leading BOM (not just one), after the controls are gone, is what keeps
     # the function idempotent for inputs like "\ufeff\ufeff..." or "\x00\ufeff...".
     text = text.lstrip(_BOM)
     # NFC goes last: dropping a control between a base letter and a combining mark would
     # otherwise leave a pair that a second pass would compose.
-    if unicodedata.is_normalized("NFC", text):  # The common case, and much cheaper.
-        return text
     return unicodedata.normalize("NFC", text)
 
 

@@ -130,3 +130,18 @@ def test_same_text_in_another_project_is_imported(project, other_project, files,
     run(files / "brief.txt", "--project", project.slug, capsys=capsys)
     status, out, _ = run(files / "brief.txt", "--project", other_project.slug, capsys=capsys)
     assert status == 0 and "Imported 1" in out
+
+
+def test_many_files_are_read_by_worker_processes_in_order(project, tmp_path, capsys):
+    # 210 files: over the threshold at which reading moves to worker processes.
+    for n in range(210):
+        (tmp_path / f"doc{n:03d}.txt").write_text(f"Document {n} ✓\r\n", encoding="utf-8")
+    (tmp_path / "zz-bad.txt").write_bytes(b"\xff\xfe")
+
+    status, out, err = run(tmp_path, "--project", project.slug, "--jobs", "2", capsys=capsys)
+
+    assert status == 1
+    assert "Imported 210, skipped 0, failed 1" in out
+    assert "zz-bad.txt: not valid UTF-8" in err
+    texts = list(Document.objects.order_by("pk").values_list("text", flat=True))
+    assert texts == [f"Document {n} ✓\n" for n in range(210)]

@@ -612,3 +612,9 @@ def test_find_quote_fast_enough_on_large_text():
         find_quote(text, "dolor")
     assert info.value.count == 60_000
     assert time.perf_counter() - began < 2.0
+
+
+def test_lone_surrogates_become_replacement_characters():
+    # JSON may carry "\ud800"; such a string cannot be stored as UTF-8 text.
+    assert normalize_text("a\ud800b") == "a\ufffd\ufffd\ufffdb"
+    assert normalize_text(normalize_text("a\ud800b")) == normalize_text("a\ud800b")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
 from ..models import Document, HistoryEntry, Project, Source
 from ..text import normalize_text, text_sha256
@@ -199,8 +200,8 @@ def _insert_new(actor, project, pending: list[tuple[ImportOutcome, Document]]) -
         known[document.sha256] = document
         outcome.document = document
         fresh.append(document)
-    Document.objects.bulk_create(fresh)
-    HistoryEntry.objects.bulk_create([_created_entry(actor, document) for document in fresh])
+    bulk_insert(fresh)
+    bulk_insert([_created_entry(actor, document) for document in fresh])
 
 
 def _check_source(project: Project, source: Source | None) -> None:

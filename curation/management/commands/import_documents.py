@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 from pathlib import Path
@@ -5,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from curation.importing import iter_files, read_document
+from curation.importing import iter_files, read_documents
 from curation.models import Project
 from curation.services import SYSTEM, documents_import, source_get_or_create, user_by_username
 
@@ -38,6 +39,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument(
+            "--jobs",
+            type=int,
+            # The main process writes to the database meanwhile: leave it a core.
+            default=min(max((os.cpu_count() or 1) - 1, 1), 4),
+            help="Worker processes that read and parse files while the main process "
+            "writes (default: CPUs - 1, at most 4; 0: read in the main process).",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=None,
@@ -65,7 +74,9 @@ class Command(BaseCommand):
                 if created:
                     self.stdout.write(f"Created source {source!r} (reliability F: not yet graded).")
             files = list(iter_files(paths))
-            inputs = (read_document(path, language=language, max_bytes=max_bytes) for path in files)
+            inputs = read_documents(
+                files, language=language, max_bytes=max_bytes, jobs=options["jobs"]
+            )
             outcomes = documents_import(
                 actor=actor,
                 project=project_obj,
