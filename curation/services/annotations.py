@@ -260,3 +260,12 @@ def evidence_unlink(*, actor, link: EvidenceLink) -> None:
         changes={"stance": [link.stance, None], "passage": [link.passage_id, None]},
     )
     link.delete()
+
+
+@transaction.atomic
+def passage_delete(*, actor, passage: Passage) -> None:
+    """Delete an unused passage (its author, or a reviewer); a used one is protected."""
+    role = require_role(actor, passage.document.project_id, Role.ANNOTATOR)
+    if not role.allows(Role.REVIEWER) and passage.created_by_id != actor.pk:
+        raise PermissionDenied("Annotators delete only passages they created.")
+    passage.delete()

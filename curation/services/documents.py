@@ -237,3 +237,10 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     document.save(update_fields=[*changes, "updated_at"])
     history_record(actor=actor, obj=document, action=HistoryAction.UPDATED, changes=changes)
     return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document: Document) -> None:
+    """Delete a document without annotations; one with passages is protected."""
+    require_role(actor, document.project_id, Role.OWNER)
+    document.delete()

@@ -165,3 +165,28 @@ def topic_update(*, actor, topic: Topic, **fields) -> Topic:
     topic.full_clean(validate_constraints=False)
     topic.save(update_fields=list(fields))
     return topic
+
+
+@transaction.atomic
+def project_delete(*, actor, project: Project) -> None:
+    """Delete an empty project; one holding documents is protected (ProtectedError)."""
+    require_role(actor, project, Role.OWNER)
+    project.delete()
+
+
+@transaction.atomic
+def source_delete(*, actor, source: Source) -> None:
+    require_role(actor, source.project_id, Role.OWNER)
+    history_record(
+        actor=actor,
+        obj=source,
+        action=HistoryAction.DELETED,
+        changes=diff(snapshot(source, SOURCE_TRACKED_FIELDS), {}),
+    )
+    source.delete()
+
+
+@transaction.atomic
+def topic_delete(*, actor, topic: Topic) -> None:
+    require_role(actor, topic.project_id, Role.REVIEWER)
+    topic.delete()

@@ -1,0 +1,45 @@
+"""One exception handler: domain errors to precise HTTP statuses.
+
+ValidationError (Django) → 400 with the DRF shape {field: [messages]};
+PermissionDenied → 403; InvalidTransition → 409 with the current status;
+StaleVersion → 412 with the current version.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from ..exceptions import InvalidTransition, StaleVersion
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, InvalidTransition):
+        return Response(
+            {"detail": exc.messages[0], "code": "invalid_transition", "status": exc.status},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {"detail": exc.messages[0], "code": "stale_version", "version": exc.current},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return exception_handler(exc, context)

@@ -1,0 +1,189 @@
+"""One FilterSet per resource: explicit fields, a `q` search, whitelisted ordering."""
+
+import django_filters as filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+
+from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, SourceKind, Stance
+from ..models import Claim, Document, EvidenceLink, Membership, Passage, Project, Source, Topic
+
+# Must match the GIN expression indexes of migration 0004 exactly to use them.
+STATEMENT_VECTOR = SearchVector("statement", config="simple")
+EXACT_VECTOR = SearchVector("exact", config="simple")
+
+
+def text_search(queryset, value: str, *, vector_lookups, substring_lookups):
+    """PostgreSQL full-text search (GIN-indexed); substring search on SQLite."""
+    value = value.strip()
+    if not value:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(value, config="simple", search_type="websearch")
+        condition = Q()
+        for lookup in vector_lookups:
+            condition |= lookup(query)
+        return queryset.filter(condition)
+    condition = Q()
+    for lookup in substring_lookups:
+        condition |= Q(**{f"{lookup}__icontains": value})
+    return queryset.filter(condition)
+
+
+class ProjectFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Search name, slug and description")
+    role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
+
+    class Meta:
+        model = Project
+        fields = ["slug"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(slug__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(memberships__user=self.request.user, memberships__role=value)
+
+
+class MembershipFilter(filters.FilterSet):
+    user = filters.CharFilter(field_name="user__username")
+    role = filters.MultipleChoiceFilter(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["project"]
+
+
+class SourceFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search")
+    kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
+    reliability = filters.MultipleChoiceFilter(choices=Reliability.choices)
+
+    class Meta:
+        model = Source
+        fields = ["project"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(url__icontains=value))
+
+
+class TopicFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Topic
+        fields = ["project", "name"]
+
+
+class DocumentFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Search title, DOI and URL")
+    language = filters.CharFilter()
+    source_reliability = filters.MultipleChoiceFilter(
+        field_name="source__reliability", choices=Reliability.choices
+    )
+    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+
+    class Meta:
+        model = Document
+        fields = ["project", "source", "sha256", "doi"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(doi__icontains=value) | Q(url__icontains=value)
+        )
+
+
+class PassageFilter(filters.FilterSet):
+    project = filters.NumberFilter(field_name="document__project")
+    q = filters.CharFilter(method="search", label="Full-text search in the quote")
+    start_gte = filters.NumberFilter(field_name="start", lookup_expr="gte")
+    end_lte = filters.NumberFilter(field_name="end", lookup_expr="lte")
+
+    class Meta:
+        model = Passage
+        fields = ["document"]
+
+    def search(self, queryset, name, value):
+        return text_search(
+            queryset.alias(exact_vector=EXACT_VECTOR),
+            value,
+            vector_lookups=[lambda query: Q(exact_vector=query)],
+            substring_lookups=["exact"],
+        )
+
+
+class EvidenceFilter(filters.FilterSet):
+    project = filters.NumberFilter(field_name="claim__project")
+    document = filters.NumberFilter(field_name="passage__document")
+    stance = filters.MultipleChoiceFilter(choices=Stance.choices)
+    author = filters.CharFilter(field_name="author__username")
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["claim", "passage"]
+
+
+class ClaimFilter(filters.FilterSet):
+    document = filters.NumberFilter(field_name="passage__document")
+    source = filters.NumberFilter(field_name="passage__document__source")
+    status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
+    kind = filters.MultipleChoiceFilter(choices=ClaimKind.choices)
+    topic = filters.CharFilter(method="filter_topic", label="Topic name (or id)")
+    credibility = filters.MultipleChoiceFilter(choices=Credibility.choices)
+    credibility_min = filters.NumberFilter(field_name="credibility", lookup_expr="gte")
+    credibility_max = filters.NumberFilter(field_name="credibility", lookup_expr="lte")
+    source_reliability = filters.MultipleChoiceFilter(
+        field_name="passage__document__source__reliability", choices=Reliability.choices
+    )
+    author = filters.CharFilter(field_name="author__username")
+    reviewer = filters.CharFilter(field_name="reviewer__username")
+    stance = filters.MultipleChoiceFilter(
+        choices=Stance.choices, method="filter_stance", label="Has evidence with this stance"
+    )
+    has_evidence = filters.BooleanFilter(method="filter_has_evidence")
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    q = filters.CharFilter(method="search", label="Full-text search in statement and quote")
+
+    class Meta:
+        model = Claim
+        fields = ["project", "passage"]
+
+    def filter_topic(self, queryset, name, value):
+        topics = Topic.objects.filter(
+            Q(name=value) | Q(pk=int(value)) if value.isdigit() else Q(name=value)
+        )
+        # A subquery, not a join: a claim with two matching topics stays one row.
+        return queryset.filter(
+            pk__in=Claim.topics.through.objects.filter(topic__in=topics).values("claim_id")
+        )
+
+    def filter_stance(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=EvidenceLink.objects.filter(stance__in=value).values("claim_id")
+        )
+
+    def filter_has_evidence(self, queryset, name, value):
+        if value is None:
+            return queryset
+        linked = EvidenceLink.objects.values("claim_id")
+        return queryset.filter(pk__in=linked) if value else queryset.exclude(pk__in=linked)
+
+    def search(self, queryset, name, value):
+        passages = Passage.objects.alias(exact_vector=EXACT_VECTOR)
+        return text_search(
+            queryset.alias(statement_vector=STATEMENT_VECTOR),
+            value,
+            vector_lookups=[
+                lambda query: Q(statement_vector=query),
+                lambda query: Q(passage__in=passages.filter(exact_vector=query).values("pk")),
+            ],
+            substring_lookups=["statement", "passage__exact"],
+        )

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.http import JsonResponse
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to API bodies over the limit before anything reads them.
+
+    DRF reads JSON straight from the stream, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limit = settings.CLAIMDESK_MAX_REQUEST_BYTES
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > self.limit:
+                return JsonResponse(
+                    {"detail": f"Request body is {length} bytes; the limit is {self.limit}."},
+                    status=413,
+                )
+        return self.get_response(request)

@@ -1,0 +1,398 @@
+"""Representations and input validation; every rule is in curation.services."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..choices import ClaimKind, Credibility, Role, Stance
+from ..models import (
+    Claim,
+    Document,
+    EvidenceLink,
+    HistoryEntry,
+    Membership,
+    Passage,
+    Project,
+    Source,
+    Topic,
+)
+from .fields import ScopedPrimaryKeyRelatedField
+
+User = get_user_model()
+
+
+class UsernameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+
+# -- projects -------------------------------------------------------------------
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="The caller's role in the project.")
+
+    class Meta:
+        model = Project
+        fields = ["id", "slug", "name", "description", "guidelines", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
+    def get_role(self, project) -> str | None:
+        # Filled by the view from one query for the whole page.
+        return self.context.get("roles", {}).get(project.pk)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all())
+    user = UsernameField()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "project", "user", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MembershipUpdateSerializer(MembershipSerializer):
+    class Meta(MembershipSerializer.Meta):
+        read_only_fields = ["project", "user", "created_at"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all())
+    document_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "project",
+            "name",
+            "kind",
+            "url",
+            "reliability",
+            "reliability_rationale",
+            "document_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class SourceUpdateSerializer(SourceSerializer):
+    class Meta(SourceSerializer.Meta):
+        read_only_fields = ["project", "created_at", "updated_at"]
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all())
+    claim_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["id", "project", "name", "description", "claim_count"]
+
+
+class TopicUpdateSerializer(TopicSerializer):
+    class Meta(TopicSerializer.Meta):
+        read_only_fields = ["project"]
+
+
+# -- documents ---------------------------------------------------------------
+
+
+DOCUMENT_FIELDS = [
+    "id",
+    "project",
+    "source",
+    "title",
+    "authors",
+    "published_on",
+    "url",
+    "doi",
+    "language",
+    "sha256",
+    "length",
+    "metadata",
+    "imported_from",
+    "created_at",
+    "updated_at",
+]
+
+
+class DocumentListSerializer(serializers.ModelSerializer):
+    """Documents without their text (lists stay light however long the texts)."""
+
+    project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all())
+    source = ScopedPrimaryKeyRelatedField(
+        queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    source_reliability = serializers.CharField(
+        source="source.reliability", read_only=True, default=None
+    )
+    passage_count = serializers.IntegerField(read_only=True)
+    claim_count = serializers.IntegerField(read_only=True)
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=100
+    )
+
+    class Meta:
+        model = Document
+        fields = [*DOCUMENT_FIELDS, "source_reliability", "passage_count", "claim_count"]
+        read_only_fields = ["sha256", "length", "imported_from", "created_at", "updated_at"]
+
+
+class DocumentSerializer(DocumentListSerializer):
+    """One document with its normalised text; offsets count its code points."""
+
+    text = serializers.CharField(read_only=True)
+
+    class Meta(DocumentListSerializer.Meta):
+        fields = [*DocumentListSerializer.Meta.fields, "text"]
+
+
+class DocumentCreateSerializer(DocumentListSerializer):
+    """Create from JSON `text`, or from a multipart `file` (.txt, .md, .html)."""
+
+    text = serializers.CharField(required=False, trim_whitespace=False, allow_blank=False)
+    file = serializers.FileField(required=False, write_only=True)
+    title = serializers.CharField(required=False, max_length=500)
+
+    class Meta(DocumentListSerializer.Meta):
+        fields = [*DocumentListSerializer.Meta.fields, "text", "file"]
+
+    def validate(self, attrs):
+        if ("text" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError(
+                {"text": "Send the document as `text` (JSON) or as a `file` upload, not both."}
+            )
+        if "text" in attrs and not attrs.get("title"):
+            raise serializers.ValidationError({"title": "A title is needed with `text`."})
+        return attrs
+
+
+class DocumentUpdateSerializer(DocumentListSerializer):
+    class Meta(DocumentListSerializer.Meta):
+        read_only_fields = [*DocumentListSerializer.Meta.read_only_fields, "project"]
+
+
+# -- passages ----------------------------------------------------------------
+
+
+class PassageSerializer(serializers.ModelSerializer):
+    """A span by code point offsets (`start`, `end`) or found by its quote (`exact`)."""
+
+    document = ScopedPrimaryKeyRelatedField(queryset=Document.objects.all())
+    document_title = serializers.CharField(source="document.title", read_only=True)
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    prefix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    suffix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+
+    class Meta:
+        model = Passage
+        fields = [
+            "id",
+            "document",
+            "document_title",
+            "start",
+            "end",
+            "exact",
+            "prefix",
+            "suffix",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # The (document, start, end) uniqueness is answered by returning the existing
+        # passage, not by a validation error.
+        validators = []
+
+
+class PassageRefSerializer(serializers.ModelSerializer):
+    """A passage as embedded in claims and evidence."""
+
+    document_title = serializers.CharField(source="document.title", read_only=True)
+
+    class Meta:
+        model = Passage
+        fields = ["id", "document", "document_title", "start", "end", "exact", "prefix", "suffix"]
+        read_only_fields = fields
+
+
+class InlinePassageSerializer(serializers.Serializer):
+    document = ScopedPrimaryKeyRelatedField(queryset=Document.objects.all())
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    prefix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    suffix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+
+
+# -- evidence ----------------------------------------------------------------
+
+
+class EvidenceInClaimSerializer(serializers.ModelSerializer):
+    passage = PassageRefSerializer(read_only=True)
+    author = UsernameField(read_only=True)
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["id", "stance", "note", "passage", "author", "created_at"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """Link a passage (by id, or `passage_input` to create it) to a claim."""
+
+    claim = ScopedPrimaryKeyRelatedField(queryset=Claim.objects.all())
+    passage = ScopedPrimaryKeyRelatedField(queryset=Passage.objects.all(), required=False)
+    passage_input = InlinePassageSerializer(required=False, write_only=True)
+    passage_detail = PassageRefSerializer(source="passage", read_only=True)
+    author = UsernameField(read_only=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+
+    class Meta:
+        model = EvidenceLink
+        fields = [
+            "id",
+            "claim",
+            "passage",
+            "passage_input",
+            "passage_detail",
+            "stance",
+            "note",
+            "author",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []  # uniqueness: the service answers (one query, no race)
+
+    def validate(self, attrs):
+        if self.instance is None and ("passage" in attrs) == ("passage_input" in attrs):
+            raise serializers.ValidationError(
+                {"passage": "Give an existing `passage` id or a `passage_input`, not both."}
+            )
+        return attrs
+
+
+class EvidenceUpdateSerializer(EvidenceSerializer):
+    class Meta(EvidenceSerializer.Meta):
+        read_only_fields = ["claim", "passage", "created_at", "updated_at"]
+
+
+# -- claims ------------------------------------------------------------------
+
+
+class TopicNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, topics):
+        return [topic.name for topic in topics.all()]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class GradeField(serializers.ReadOnlyField):
+    pass
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as analysts read it: passage, grading, review and evidence together."""
+
+    passage = PassageRefSerializer(read_only=True)
+    passage_id = ScopedPrimaryKeyRelatedField(
+        source="passage",
+        queryset=Passage.objects.all(),
+        required=False,
+        write_only=True,
+        minimum_role=Role.ANNOTATOR,
+    )
+    passage_input = InlinePassageSerializer(required=False, write_only=True)
+    statement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
+    credibility = serializers.ChoiceField(choices=Credibility.choices, required=False)
+    topics = TopicNamesField(required=False, max_length=50)
+    source_reliability = GradeField()
+    grade = GradeField()
+    reviewer = UsernameField(read_only=True)
+    author = UsernameField(read_only=True)
+    evidence = EvidenceInClaimSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Send the version you edited: a stale one answers 412 (so does If-Match).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "uuid",
+            "project",
+            "passage",
+            "passage_id",
+            "passage_input",
+            "statement",
+            "kind",
+            "attributed_to",
+            "topics",
+            "credibility",
+            "source_reliability",
+            "grade",
+            "status",
+            "reviewer",
+            "review_note",
+            "reviewed_at",
+            "version",
+            "author",
+            "created_at",
+            "updated_at",
+            "evidence",
+        ]
+        read_only_fields = [
+            "uuid",
+            "project",
+            "status",
+            "review_note",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is None and ("passage" in attrs) == ("passage_input" in attrs):
+            raise serializers.ValidationError(
+                {"passage_id": "Give an existing `passage_id` or a `passage_input`, not both."}
+            )
+        return attrs
+
+
+class ClaimUpdateSerializer(ClaimSerializer):
+    class Meta(ClaimSerializer.Meta):
+        read_only_fields = [*ClaimSerializer.Meta.read_only_fields]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # The passage of an existing claim never changes (the span is its identity).
+        fields.pop("passage_id")
+        fields.pop("passage_input")
+        return fields
+
+
+class ReviewMoveSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = UsernameField(read_only=True)
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["id", "at", "actor", "action", "object_type", "object_repr", "changes", "note"]
+        read_only_fields = fields

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+from .auth import TokenView
+
+router = DefaultRouter()
+router.register("projects", views.ProjectViewSet)
+router.register("memberships", views.MembershipViewSet)
+router.register("sources", views.SourceViewSet)
+router.register("documents", views.DocumentViewSet)
+router.register("passages", views.PassageViewSet)
+router.register("claims", views.ClaimViewSet)
+router.register("evidence", views.EvidenceViewSet)
+router.register("topics", views.TopicViewSet)
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

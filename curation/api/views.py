@@ -1,0 +1,502 @@
+"""Declarative viewsets: scoped querysets, one FilterSet each, writes through services."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from .. import services
+from ..extract import format_for_path
+from ..importing import document_input
+from ..models import Claim, Document, EvidenceLink, Membership, Passage, Project, Source, Topic
+from ..text import UndecodableText, decode_document
+from . import filters
+from . import serializers as s
+from .exceptions import PreconditionFailed
+from .permissions import IsActiveUser
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """Rows of the caller's projects only: another project's object answers 404."""
+
+    permission_classes = [IsActiveUser]
+    update_serializer_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update") and self.update_serializer_class:
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+    def perform_destroy(self, instance):
+        self.delete_service(actor=self.request.user, **{self.service_argument: instance})
+
+
+# -- projects and members -----------------------------------------------------
+
+
+class ProjectViewSet(ScopedViewSet):
+    queryset = Project.objects.order_by("id")
+    serializer_class = s.ProjectSerializer
+    filterset_class = filters.ProjectFilter
+    ordering_fields = ["id", "name", "slug", "created_at"]
+    delete_service, service_argument = staticmethod(services.project_delete), "project"
+
+    def get_serializer_context(self):
+        # The caller's role per project, one query for the whole page.
+        return {
+            **super().get_serializer_context(),
+            "roles": services.roles_by_project(self.request.user),
+        }
+
+    def perform_create(self, serializer):
+        serializer.instance = services.project_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.project_update(
+            actor=self.request.user, project=serializer.instance, **serializer.validated_data
+        )
+
+
+class MembershipViewSet(ScopedViewSet):
+    queryset = Membership.objects.with_related()
+    serializer_class = s.MembershipSerializer
+    update_serializer_class = s.MembershipUpdateSerializer
+    filterset_class = filters.MembershipFilter
+    ordering_fields = ["id", "role", "created_at"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.membership_set(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        membership = serializer.instance
+        serializer.instance = services.membership_set(
+            actor=self.request.user,
+            project=membership.project,
+            user=membership.user,
+            role=serializer.validated_data.get("role", membership.role),
+        )
+
+    def perform_destroy(self, instance):
+        services.membership_remove(actor=self.request.user, membership=instance)
+
+
+class SourceViewSet(ScopedViewSet):
+    queryset = Source.objects.with_related()
+    serializer_class = s.SourceSerializer
+    update_serializer_class = s.SourceUpdateSerializer
+    filterset_class = filters.SourceFilter
+    ordering_fields = ["id", "name", "reliability", "created_at", "updated_at"]
+    delete_service, service_argument = staticmethod(services.source_delete), "source"
+
+    def perform_create(self, serializer):
+        serializer.instance = services.source_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.source_update(
+            actor=self.request.user, source=serializer.instance, **serializer.validated_data
+        )
+
+
+class TopicViewSet(ScopedViewSet):
+    queryset = Topic.objects.with_related()
+    serializer_class = s.TopicSerializer
+    update_serializer_class = s.TopicUpdateSerializer
+    filterset_class = filters.TopicFilter
+    ordering_fields = ["id", "name"]
+    delete_service, service_argument = staticmethod(services.topic_delete), "topic"
+
+    def perform_create(self, serializer):
+        serializer.instance = services.topic_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.topic_update(
+            actor=self.request.user, topic=serializer.instance, **serializer.validated_data
+        )
+
+
+# -- documents and passages -----------------------------------------------------
+
+
+class DocumentViewSet(ScopedViewSet):
+    """Documents; create with JSON `text` or a multipart `file` (.txt, .md, .html)."""
+
+    queryset = Document.objects.with_related()
+    serializer_class = s.DocumentSerializer
+    update_serializer_class = s.DocumentUpdateSerializer
+    filterset_class = filters.DocumentFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    ordering_fields = ["id", "title", "published_on", "created_at", "length"]
+    delete_service, service_argument = staticmethod(services.document_delete), "document"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.without_text() if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.DocumentListSerializer
+        if self.action == "create":
+            return s.DocumentCreateSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        responses={
+            201: s.DocumentSerializer,
+            413: OpenApiResponse(description="The text or file is over the size limit."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        project, source = data.pop("project"), data.pop("source", None)
+        upload = data.pop("file", None)
+        if upload is not None:
+            item = self._read_upload(upload, data)
+        else:
+            text = data.pop("text")
+            if len(text.encode("utf-8", "surrogatepass")) > settings.CLAIMDESK_MAX_DOCUMENT_BYTES:
+                return self._too_large()
+            item = services.DocumentInput(text=text, **data)
+        if item is None:
+            return self._too_large()
+        document = services.document_import(
+            actor=request.user, project=project, item=item, source=source
+        )
+        document = self.get_queryset().get(pk=document.pk)
+        return Response(
+            s.DocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _read_upload(self, upload, data) -> services.DocumentInput | None:
+        if upload.size > settings.CLAIMDESK_MAX_DOCUMENT_BYTES:
+            return None
+        fmt = format_for_path(upload.name or "")
+        if fmt is None:
+            raise serializers.ValidationError(
+                {"file": "Unsupported file type: send .txt, .md or .html."}
+            )
+        try:
+            text = decode_document(upload.read())
+        except UndecodableText as error:
+            raise serializers.ValidationError({"file": f"{upload.name}: {error}."}) from None
+        item = document_input(text, fmt=fmt, name=upload.name, imported_from=upload.name)
+        # Explicit fields win over what the file's text says about itself.
+        for name, value in data.items():
+            setattr(item, name, value)
+        return item
+
+    @staticmethod
+    def _too_large():
+        limit = settings.CLAIMDESK_MAX_DOCUMENT_BYTES
+        return Response(
+            {"detail": f"The document is over the {limit}-byte limit."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.document_update(
+            actor=self.request.user, document=serializer.instance, **serializer.validated_data
+        )
+
+
+class PassageViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Spans are immutable: create (by offsets or quote), read, delete when unused."""
+
+    queryset = Passage.objects.with_related()
+    serializer_class = s.PassageSerializer
+    permission_classes = [IsActiveUser]
+    filterset_class = filters.PassageFilter
+    ordering_fields = ["id", "start", "end", "created_at"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.passage_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.passage_delete(actor=self.request.user, passage=instance)
+
+
+# -- claims and evidence ----------------------------------------------------------
+
+
+def _passage_from(actor, data: dict):
+    """The passage of a claim or link: an existing one, or created from `passage_input`."""
+    inline = data.pop("passage_input", None)
+    if inline is None:
+        return data.pop("passage")
+    try:
+        return services.passage_create(actor=actor, **inline)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"passage_input": error.message_dict}) from None
+
+
+class EvidenceViewSet(ScopedViewSet):
+    queryset = EvidenceLink.objects.with_related()
+    serializer_class = s.EvidenceSerializer
+    update_serializer_class = s.EvidenceUpdateSerializer
+    filterset_class = filters.EvidenceFilter
+    ordering_fields = ["id", "stance", "created_at"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        with transaction.atomic():
+            passage = _passage_from(self.request.user, data)
+            serializer.instance = services.evidence_link(
+                actor=self.request.user, passage=passage, **data
+            )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.evidence_update(
+            actor=self.request.user, link=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.evidence_unlink(actor=self.request.user, link=instance)
+
+
+def claim_etag(claim: Claim) -> str:
+    return f'"{claim.pk}.{claim.version}"'
+
+
+VERSIONED = extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "If-Match",
+            location=OpenApiParameter.HEADER,
+            required=False,
+            description="The ETag of the claim you edited; a stale one answers 412.",
+        )
+    ]
+)
+
+
+@extend_schema_view(update=VERSIONED, partial_update=VERSIONED, destroy=VERSIONED)
+class ClaimViewSet(ScopedViewSet):
+    """Claims with their passage, grading, review state and evidence.
+
+    POST a list (up to 1,000) to create many at once: all or nothing.
+    Writes take the claim's `version` (or an `If-Match` ETag); a stale one is 412.
+    """
+
+    queryset = Claim.objects.with_related().prefetch_related(
+        "evidence__passage__document", "evidence__author"
+    )
+    serializer_class = s.ClaimSerializer
+    update_serializer_class = s.ClaimUpdateSerializer
+    filterset_class = filters.ClaimFilter
+    ordering_fields = ["id", "created_at", "updated_at", "credibility", "status", "kind"]
+
+    # -- reading --------------------------------------------------------------
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["id"]}.{response.data["version"]}"'
+        return response
+
+    def _respond(self, claim: Claim, code=status.HTTP_200_OK) -> Response:
+        claim = self.get_queryset().get(pk=claim.pk)
+        response = Response(self.get_serializer(claim).data, status=code)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+    # -- creating ---------------------------------------------------------------
+    @extend_schema(request=s.ClaimSerializer, responses={201: s.ClaimSerializer})
+    def create(self, request, *args, **kwargs):
+        if isinstance(request.data, list):
+            return self._create_many(request.data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            claim = self._create_one(dict(serializer.validated_data))
+        return self._respond(claim, status.HTTP_201_CREATED)
+
+    def _create_one(self, data: dict) -> Claim:
+        data.pop("version", None)
+        passage = _passage_from(self.request.user, data)
+        topics = self._topics(passage.document.project_id, data.pop("topics", None))
+        return services.claim_create(
+            actor=self.request.user,
+            passage=passage,
+            **data,
+            **({"topics": topics} if topics else {}),
+        )
+
+    def _topics(self, project_id: int, names: list[str] | None) -> list[Topic] | None:
+        if names is None:
+            return None
+        found = {
+            topic.name: topic
+            for topic in Topic.objects.filter(project_id=project_id, name__in=names)
+        }
+        unknown = sorted(set(names) - set(found))
+        if unknown:
+            raise serializers.ValidationError(
+                {"topics": [f"Unknown topic in this project: {name!r}." for name in unknown]}
+            )
+        return [found[name] for name in dict.fromkeys(names)]
+
+    def _create_many(self, items: list) -> Response:
+        limit = settings.CLAIMDESK_MAX_BULK_CLAIMS
+        if not 1 <= len(items) <= limit:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"Send between 1 and {limit} claims; got {len(items)}."]}
+            )
+        serializer = self.get_serializer(data=items, many=True)
+        if not serializer.is_valid():
+            return self._bulk_errors(
+                [(i, e) for i, e in enumerate(serializer.errors) if e], len(items)
+            )
+        errors, created = [], []
+        with transaction.atomic():
+            for index, data in enumerate(serializer.validated_data):
+                try:
+                    with transaction.atomic():
+                        created.append(self._create_one(dict(data)))
+                except (serializers.ValidationError, DjangoValidationError) as error:
+                    detail = getattr(error, "detail", None) or getattr(
+                        error,
+                        "message_dict",
+                        {"non_field_errors": error.messages} if hasattr(error, "messages") else {},
+                    )
+                    errors.append((index, detail))
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            return self._bulk_errors(errors, len(items))
+        claims = self.get_queryset().filter(pk__in=[claim.pk for claim in created])
+        by_pk = {claim.pk: claim for claim in claims}
+        data = self.get_serializer([by_pk[claim.pk] for claim in created], many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _bulk_errors(errors, total: int) -> Response:
+        return Response(
+            {
+                "detail": f"{len(errors)} of {total} claims are invalid; none was created.",
+                "errors": [{"index": index, "errors": detail} for index, detail in errors],
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+
+    # -- changing -----------------------------------------------------------------
+    def _expected_version(self, data: dict | None = None) -> int | None:
+        """The version the client based its write on: If-Match and/or `version`."""
+        versions = set()
+        header = self.request.headers.get("If-Match", "").strip()
+        if header and header != "*":
+            claim_id = str(self.kwargs["pk"])
+            for tag in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
+                pk, _, version = tag.partition(".")
+                if pk != claim_id or not version.isdigit():
+                    raise PreconditionFailed(f"If-Match {tag!r} is not an ETag of this claim.")
+                versions.add(int(version))
+        if data and data.get("version") is not None:
+            versions.add(data["version"])
+        if len(versions) > 1:
+            raise PreconditionFailed("If-Match and version disagree.")
+        return versions.pop() if versions else None
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        claim = self.get_object()
+        serializer = self.get_serializer(claim, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = self._expected_version(data)
+        data.pop("version", None)
+        if "topics" in data:
+            data["topics"] = self._topics(claim.project_id, data["topics"])
+        claim = services.claim_update(
+            actor=request.user, claim=claim, expected_version=expected, **data
+        )
+        return self._respond(claim)
+
+    def destroy(self, request, *args, **kwargs):
+        claim = self.get_object()
+        services.claim_delete(
+            actor=request.user, claim=claim, expected_version=self._expected_version()
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # -- review moves ----------------------------------------------------------------
+    def _move(self, request, move: str) -> Response:
+        claim = self.get_object()
+        serializer = s.ReviewMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = services.claim_move(
+            actor=request.user,
+            claim=claim,
+            move=move,
+            note=serializer.validated_data["note"],
+            expected_version=self._expected_version(serializer.validated_data),
+        )
+        return self._respond(claim)
+
+    move_schema = extend_schema(
+        request=s.ReviewMoveSerializer,
+        responses={
+            200: s.ClaimSerializer,
+            409: OpenApiResponse(
+                description="The move is not allowed from the claim's current status."
+            ),
+            412: OpenApiResponse(description="Stale version or If-Match."),
+        },
+    )
+
+    @move_schema
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._move(request, "submit")
+
+    @move_schema
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._move(request, "accept")
+
+    @move_schema
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._move(request, "reject")
+
+    @move_schema
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._move(request, "reopen")
+
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        claim = self.get_object()
+        entries = claim.history.select_related("actor").order_by("at", "pk")
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
