@@ -25,6 +25,16 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def project(db):
     return ProjectFactory(slug="alpha", name="Alpha")
