@@ -86,3 +86,11 @@ class HistoryAction(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     REOPENED = "reopened", "Reopened"
     GRADED = "graded", "Graded"
+
+
+class ExportFormat(models.TextChoices):
+    JSONL = "jsonl", "JSON Lines (lossless)"
+    CSV = "csv", "CSV (claims.csv + evidence.csv)"
+    WEBANNOTATION = "webannotation", "W3C Web Annotation (JSON-LD)"
+    FEVER = "fever", "FEVER-style JSONL"
+    FIXTURE = "fixture", "Django fixture (natural keys)"

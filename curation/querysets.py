@@ -144,6 +144,24 @@ class HistoryEntryQuerySet(ScopedQuerySet):
         return self.select_related("project", "actor")
 
 
+class ReleaseQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, slug, version):
+        return self.get(project__slug=slug, version=version)
+
+    def with_related(self):
+        return self.select_related("project", "created_by").prefetch_related("files")
+
+
+class ReleaseFileQuerySet(ScopedQuerySet):
+    project_path = "release__project"
+
+    def get_by_natural_key(self, slug, version, format):
+        return self.get(release__project__slug=slug, release__version=version, format=format)
+
+    def with_related(self):
+        return self.select_related("release__project")
+
+
 def _count_subquery(queryset: models.QuerySet) -> models.Subquery:
     """COUNT(*) of a correlated queryset, without GROUP BY on the outer query."""
     # A plain Func (not an Aggregate) keeps Django from adding a GROUP BY.

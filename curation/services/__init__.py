@@ -48,6 +48,7 @@ from .projects import (
     topic_update,
     user_by_username,
 )
+from .releases import release_cut, release_file_chunks, release_filter
 from .review import (
     MOVES,
     allowed_moves,
@@ -90,6 +91,9 @@ __all__ = [
     "project_create",
     "project_delete",
     "project_update",
+    "release_cut",
+    "release_file_chunks",
+    "release_filter",
     "require_role",
     "role_for",
     "roles_by_project",

@@ -1,0 +1,90 @@
+"""Pieces shared by the format writers."""
+
+import json
+from datetime import datetime
+
+from .rows import ClaimRow, PassageRow
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def dumps(data) -> str:
+    """Compact, deterministic JSON (keys in the order the writer built them)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_iri(passage: PassageRow) -> str:
+    """A stable identifier for the document: its URL, else its text's checksum."""
+    return passage.document_url or f"urn:sha256:{passage.document_sha256}"
+
+
+def passage_json(passage: PassageRow) -> dict:
+    return {
+        "id": passage.id,
+        "document": {
+            "id": passage.document_id,
+            "title": passage.document_title,
+            "url": passage.document_url,
+            "doi": passage.document_doi,
+            "sha256": passage.document_sha256,
+        },
+        "start": passage.start,
+        "end": passage.end,
+        "exact": passage.exact,
+        "prefix": passage.prefix,
+        "suffix": passage.suffix,
+    }
+
+
+def claim_json(row: ClaimRow) -> dict:
+    """The lossless representation of a claim (the jsonl line)."""
+    return {
+        "id": row.uuid,
+        "statement": row.statement,
+        "kind": row.kind,
+        "attributed_to": row.attributed_to,
+        "topics": row.topics,
+        "credibility": row.credibility,
+        "source": None
+        if row.source_id is None
+        else {"id": row.source_id, "name": row.source_name, "reliability": row.source_reliability},
+        "source_reliability": row.source_reliability,
+        "grade": row.grade,
+        "status": row.status,
+        "review": {
+            "reviewer": row.reviewer,
+            "note": row.review_note,
+            "reviewed_at": iso(row.reviewed_at),
+        },
+        "author": row.author,
+        "version": row.version,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+        "passage": passage_json(row.passage),
+        "evidence": [
+            {
+                "id": link.uuid,
+                "stance": link.stance,
+                "note": link.note,
+                "author": link.author,
+                "passage": passage_json(link.passage),
+            }
+            for link in row.evidence
+        ],
+    }
+
+
+class FormatWriter:
+    """Base: open data entries in __init__, write each row, finish after the last."""
+
+    def __init__(self, package, release):
+        self.package = package
+        self.release = release
+
+    def write(self, row: ClaimRow) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,108 @@
+"""A Django fixture (natural keys) of exactly the objects in the release.
+
+The rows feed the other formats; a fixture needs whole objects, so this writer
+serialises, chunk by chunk, the same claims the rows came from (same filter,
+same transaction) and everything they reference: project, sources,
+documents, passages (claimed and evidence), topics, evidence links, and the
+users they name (username only, no password: `loaddata` creates them inactive).
+"""
+
+import itertools
+import json
+from itertools import chain
+
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+
+from ..models import Claim, Document, EvidenceLink, Passage, Project, Source, Topic
+from .common import FormatWriter, iso
+
+README = """\
+`fixture.json`: a Django fixture with natural keys holding exactly the objects
+of this release: the project, the sources and documents of its claims and
+evidence, the passages, topics, claims and evidence links, and the users they
+name (username only, inactive, no password). Load it into an empty Claimdesk:
+
+    python manage.py loaddata fixture.json
+
+Claims and evidence links are identified by UUID, documents by project and
+SHA-256 of their text, passages by document and span, users by username.
+"""
+
+SERIALIZE_CHUNK = 500
+
+
+class FixtureWriter(FormatWriter):
+    def __init__(self, package, release, claims):
+        super().__init__(package, release)
+        self.claims = claims
+
+    def write(self, row):
+        pass  # Objects are serialised in finish(), from the same claims.
+
+    def finish(self):
+        entry = self.package.open_data("fixture.json")
+        entry.text.write("[\n")
+        first = True
+        for record in self._records():
+            text = json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+            entry.text.write(("" if first else ",\n") + text)
+            first = False
+        entry.text.write("\n]\n")
+        entry.close()
+
+    def _records(self):
+        claims = self.claims
+        evidence = EvidenceLink.objects.filter(claim__in=claims.values("pk"))
+        passages = Passage.objects.filter(
+            pk__in=claims.values("passage_id")
+        ) | Passage.objects.filter(pk__in=evidence.values("passage_id"))
+        documents = Document.objects.filter(pk__in=passages.values("document_id"))
+        sources = Source.objects.filter(pk__in=documents.values("source_id"))
+        topics = Topic.objects.filter(
+            pk__in=Claim.topics.through.objects.filter(claim__in=claims.values("pk")).values(
+                "topic_id"
+            )
+        )
+        yield from self._users(claims, evidence, passages, documents)
+        querysets = [
+            Project.objects.filter(pk=self.release.project_id),
+            sources.select_related("project"),
+            documents.select_related("project", "source__project", "created_by"),
+            topics.select_related("project"),
+            passages.select_related("document__project", "created_by"),
+            claims.select_related(
+                "project", "passage__document__project", "author", "reviewer"
+            ).prefetch_related(Prefetch("topics", Topic.objects.select_related("project"))),
+            evidence.select_related("claim", "passage__document__project", "author"),
+        ]
+        for queryset in querysets:
+            objects = queryset.order_by("pk").iterator(SERIALIZE_CHUNK)
+            while batch := list(itertools.islice(objects, SERIALIZE_CHUNK)):
+                yield from serializers.serialize(
+                    "python", batch, use_natural_foreign_keys=True, use_natural_primary_keys=True
+                )
+
+    def _users(self, claims, evidence, passages, documents):
+        names = set(
+            chain(
+                claims.values_list("author__username", flat=True),
+                claims.values_list("reviewer__username", flat=True),
+                evidence.values_list("author__username", flat=True),
+                passages.values_list("created_by__username", flat=True),
+                documents.values_list("created_by__username", flat=True),
+            )
+        )
+        User = get_user_model()
+        for username in sorted(name for name in names if name):
+            yield {
+                "model": User._meta.label_lower,
+                "fields": {
+                    User.USERNAME_FIELD: username,
+                    "password": "!",  # unusable: a dataset never carries credentials
+                    "is_active": False,
+                    "date_joined": iso(self.release.created_at),
+                },
+            }

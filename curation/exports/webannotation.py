@@ -1,0 +1,104 @@
+"""W3C Web Annotation (JSON-LD): an AnnotationCollection with one page.
+
+Each claim is an annotation with motivation `assessing` on its passage; each
+evidence link an annotation with motivation `linking` on the evidence passage
+whose body is the claim's annotation. Targets carry a TextQuoteSelector and a
+TextPositionSelector (Unicode code points of the normalised text).
+"""
+
+from .common import FormatWriter, document_iri, dumps, iso
+
+README = """\
+`annotations.jsonld`: a W3C Web Annotation `AnnotationCollection`
+(https://www.w3.org/TR/annotation-model/) whose `first` page holds:
+
+- one annotation per claim, `motivation: assessing`, id `urn:uuid:<claim id>`;
+  bodies: the statement (`purpose: describing`), one per topic
+  (`purpose: tagging`), the Admiralty grade (`purpose: assessing`), kind, status
+  and attribution (`purpose: classifying`);
+- one annotation per evidence link, `motivation: linking`, id
+  `urn:uuid:<evidence id>`; bodies: the claim's annotation id and the stance
+  (`purpose: classifying`), plus the note (`purpose: commenting`).
+
+Every target has `source` (the document URL, or `urn:sha256:<checksum of the
+text>`) and two selectors: `TextQuoteSelector` (exact, prefix, suffix) and
+`TextPositionSelector` (start, end in Unicode code points of the normalised
+text). `total` counts all annotations.
+"""
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def target(passage) -> dict:
+    return {
+        "source": document_iri(passage),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": passage.exact,
+                "prefix": passage.prefix,
+                "suffix": passage.suffix,
+            },
+            {"type": "TextPositionSelector", "start": passage.start, "end": passage.end},
+        ],
+    }
+
+
+def text_body(value: str, purpose: str) -> dict:
+    return {"type": "TextualBody", "value": value, "purpose": purpose, "format": "text/plain"}
+
+
+class WebAnnotationWriter(FormatWriter):
+    def __init__(self, package, release):
+        super().__init__(package, release)
+        self.entry = package.open_data("annotations.jsonld")
+        self.total = 0
+        collection_id = f"urn:claimdesk:release:{release.project.slug}:{release.version}"
+        head = dumps(
+            {
+                "@context": CONTEXT,
+                "id": collection_id,
+                "type": "AnnotationCollection",
+                "label": release.name,
+            }
+        )
+        # Stream the items: open the page by hand and close it in finish().
+        self.entry.text.write(
+            head[:-1]
+            + ',"first":{"type":"AnnotationPage","id":'
+            + dumps(collection_id + ":1")
+            + ',"items":['
+        )
+
+    def _item(self, annotation: dict) -> None:
+        self.entry.text.write(("," if self.total else "") + dumps(annotation))
+        self.total += 1
+
+    def write(self, row):
+        claim_id = f"urn:uuid:{row.uuid}"
+        bodies = [text_body(row.statement, "describing")]
+        bodies += [text_body(topic, "tagging") for topic in row.topics]
+        bodies.append(text_body(row.grade, "assessing"))
+        bodies.append(text_body(f"kind: {row.kind}", "classifying"))
+        bodies.append(text_body(f"status: {row.status}", "classifying"))
+        if row.attributed_to:
+            bodies.append(text_body(f"attributed to: {row.attributed_to}", "classifying"))
+        self._item({
+            "id": claim_id, "type": "Annotation", "motivation": "assessing",
+            "creator": {"type": "Person", "nickname": row.author} if row.author else None,
+            "created": iso(row.created_at), "modified": iso(row.updated_at),
+            "body": bodies, "target": target(row.passage),
+        })  # fmt: skip
+        for link in row.evidence:
+            bodies = [{"id": claim_id}, text_body(link.stance, "classifying")]
+            if link.note:
+                bodies.append(text_body(link.note, "commenting"))
+            self._item({
+                "id": f"urn:uuid:{link.uuid}", "type": "Annotation", "motivation": "linking",
+                "creator": {"type": "Person", "nickname": link.author} if link.author else None,
+                "body": bodies, "target": target(link.passage),
+            })  # fmt: skip
+
+    def finish(self):
+        self.entry.text.write(f']}},"total":{self.total}}}\n')
+        self.entry.close()

@@ -1,0 +1,208 @@
+"""Cutting dataset releases: frozen, versioned, checksummed files."""
+
+from collections.abc import Iterable, Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..choices import ClaimStatus, ExportFormat, Reliability, Role
+from ..exports import WRITERS
+from ..exports.fixture import FixtureWriter
+from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
+from ..exports.rows import ReleaseFilter, claim_rows
+from ..models import Document, Project, Release, ReleaseChunk, ReleaseFile, Topic
+from .access import require_role
+
+
+def release_filter(
+    *,
+    project: Project,
+    statuses: Iterable[str] = (ClaimStatus.ACCEPTED,),
+    topics: Iterable[str] = (),
+    documents: Iterable[int] = (),
+    min_credibility: int | None = None,
+    min_source_reliability: str | None = None,
+) -> ReleaseFilter:
+    """A validated filter: every name and id must exist in the project."""
+    statuses, topics, documents = tuple(statuses), tuple(topics), tuple(documents)
+    errors = {}
+    if not statuses or set(statuses) - set(ClaimStatus.values):
+        errors["statuses"] = f"Choose among {', '.join(ClaimStatus.values)}."
+    unknown = set(topics) - set(
+        Topic.objects.filter(project=project, name__in=topics).values_list("name", flat=True)
+    )
+    if unknown:
+        errors["topics"] = f"Unknown topics in this project: {', '.join(sorted(unknown))}."
+    missing = set(documents) - set(
+        Document.objects.filter(project=project, pk__in=documents).values_list("pk", flat=True)
+    )
+    if missing:
+        errors["documents"] = f"No such documents in this project: {sorted(missing)}."
+    if min_credibility is not None and not 1 <= min_credibility <= 6:
+        errors["min_credibility"] = "Credibility is graded 1 (best) to 6."
+    if min_source_reliability is not None and min_source_reliability not in Reliability.values:
+        errors["min_source_reliability"] = "Reliability is graded A (best) to F."
+    if errors:
+        raise ValidationError(errors)
+    return ReleaseFilter(
+        statuses=tuple(sorted(set(statuses))),
+        topics=tuple(sorted(set(topics))),
+        documents=tuple(sorted(set(documents))),
+        min_credibility=min_credibility,
+        min_source_reliability=min_source_reliability,
+    )
+
+
+def release_cut(
+    *,
+    actor,
+    project: Project,
+    name: str,
+    description: str = "",
+    filter: ReleaseFilter | None = None,
+    formats: Iterable[str] = tuple(ExportFormat.values),
+) -> Release:
+    """Cut the next release of a project: select claims, write every format, freeze.
+
+    One pass over the rows feeds all formats; the whole cut is one transaction
+    (REPEATABLE READ on PostgreSQL), so the files are a consistent snapshot.
+    """
+    formats = [ExportFormat(fmt) for fmt in dict.fromkeys(formats)]
+    if not formats:
+        raise ValidationError({"formats": "Choose at least one format."})
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Must be the transaction's first statement: every query below sees
+            # the same snapshot, however long the cut takes.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        require_role(actor, project, Role.OWNER)
+        filter = filter or ReleaseFilter()
+        # Lock the project row: versions are numbered without gaps or races.
+        Project.objects.select_for_update().get(pk=project.pk)
+        last = Release.objects.filter(project=project).order_by("-version").first()
+        release = Release(
+            project=project,
+            version=(last.version + 1) if last else 1,
+            name=name.strip() or f"{project.name} release",
+            description=description,
+            filter=filter.as_dict(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=timezone.now().replace(microsecond=0),
+        )
+        release.full_clean(exclude=["project", "created_by"], validate_constraints=False)
+        release.save()
+        _write_files(release, filter, formats)
+    return release
+
+
+def _write_files(release: Release, filter: ReleaseFilter, formats: list[str]) -> None:
+    claims = filter.claims(release.project)
+    date_time = release.created_at.astimezone(timezone.UTC).timetuple()[:6]
+    outputs = []
+    for fmt in formats:
+        file = ReleaseFile.objects.create(
+            release=release, format=fmt, filename=_filename(release, fmt), size=0, sha256=""
+        )
+        sink = ChunkSink(_chunk_saver(file))
+        package = ReleaseZip(sink, date_time)
+        writer_class, readme = WRITERS[fmt]
+        if writer_class is FixtureWriter:
+            writer = writer_class(package, release, claims)
+        else:
+            writer = writer_class(package, release)
+        outputs.append((file, sink, package, writer, readme))
+
+    counts = _Counts()
+    for row in counts.track(claim_rows(claims)):
+        for _, _, _, writer, _ in outputs:
+            writer.write(row)
+
+    release.claim_count = counts.claims
+    release.evidence_count = counts.evidence
+    release.document_count = len(counts.documents)
+    release.source_count = len(counts.sources)
+    release.save(update_fields=["claim_count", "evidence_count", "document_count", "source_count"])
+    for file, sink, package, writer, readme in outputs:
+        writer.finish()
+        package.close(_manifest(release, file.format), _readme(release, file.format, readme))
+        file.size, file.sha256 = sink.size, sink.sha256.hexdigest()
+        file.data_files = {name: info["sha256"] for name, info in package.data_files.items()}
+        file.save(update_fields=["size", "sha256", "data_files"])
+
+
+class _Counts:
+    def __init__(self):
+        self.claims = self.evidence = 0
+        self.documents: set[int] = set()
+        self.sources: set[int] = set()
+
+    def track(self, rows) -> Iterator:
+        for row in rows:
+            self.claims += 1
+            self.evidence += len(row.evidence)
+            self.documents.add(row.passage.document_id)
+            self.documents.update(link.passage.document_id for link in row.evidence)
+            if row.source_id is not None:
+                self.sources.add(row.source_id)
+            yield row
+        # Evidence may come from documents of other sources.
+        self.sources.update(
+            Document.objects.filter(pk__in=self.documents, source__isnull=False)
+            .values_list("source_id", flat=True)
+            .distinct()
+        )
+
+
+def _chunk_saver(file: ReleaseFile):
+    def save(index: int, data: bytes) -> None:
+        ReleaseChunk.objects.create(file=file, index=index, data=data)
+
+    return save
+
+
+def _filename(release: Release, fmt: str) -> str:
+    return f"{release.project.slug}-v{release.version}-{fmt}.zip"
+
+
+def _manifest(release: Release, fmt: str) -> dict:
+    return {
+        "format": fmt,
+        "format_version": FORMAT_VERSION,
+        "release": {
+            "project": release.project.slug,
+            "project_name": release.project.name,
+            "name": release.name,
+            "version": release.version,
+            "description": release.description,
+            "created_at": release.created_at.isoformat().replace("+00:00", "Z"),
+            "created_by": release.created_by.get_username() if release.created_by else None,
+        },
+        "filter": release.filter,
+        "counts": {
+            "claims": release.claim_count,
+            "evidence_links": release.evidence_count,
+            "documents": release.document_count,
+            "sources": release.source_count,
+        },
+        "offsets": "Unicode code points of the normalised document text, end excluded",
+    }
+
+
+def _readme(release: Release, fmt: str, body: str) -> str:
+    return (
+        f"# {release.name} — version {release.version} ({fmt})\n\n"
+        f"Released from the Claimdesk project “{release.project.name}” "
+        f"on {release.created_at:%Y-%m-%d %H:%M} UTC: {release.claim_count} claims, "
+        f"{release.evidence_count} evidence links, {release.document_count} documents, "
+        f"{release.source_count} sources. `manifest.json` holds the filter, the counts and "
+        "the SHA-256 of each data file.\n\n" + body
+    )
+
+
+def release_file_chunks(file: ReleaseFile) -> Iterator[bytes]:
+    """The stored bytes of a release file, in order, a few chunks in memory at a time."""
+    chunks = ReleaseChunk.objects.filter(file=file).order_by("index").values_list("data", flat=True)
+    for data in chunks.iterator(chunk_size=4):
+        yield bytes(data)
