@@ -13,6 +13,7 @@ from ..services import (
     topic_update,
 )
 from .base import HistoryMixin, ScopedAdmin, request_role, service_errors
+from .releases import cut_release
 
 
 class MembershipInline(admin.TabularInline):
@@ -48,6 +49,7 @@ class ProjectAdmin(ScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     fields = ["name", "slug", "description", "guidelines"]
+    actions = [cut_release]
 
     def project_id_of(self, obj):
         return obj.pk

@@ -6,7 +6,17 @@ from django.db import connection
 from django.db.models import Q
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, SourceKind, Stance
-from ..models import Claim, Document, EvidenceLink, Membership, Passage, Project, Source, Topic
+from ..models import (
+    Claim,
+    Document,
+    EvidenceLink,
+    Membership,
+    Passage,
+    Project,
+    Release,
+    Source,
+    Topic,
+)
 
 # Must match the GIN expression indexes of migration 0004 exactly to use them.
 STATEMENT_VECTOR = SearchVector("statement", config="simple")
@@ -187,3 +197,11 @@ class ClaimFilter(filters.FilterSet):
             ],
             substring_lookups=["statement", "passage__exact"],
         )
+
+
+class ReleaseFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Release
+        fields = ["project", "version"]

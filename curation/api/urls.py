@@ -14,6 +14,7 @@ router.register("passages", views.PassageViewSet)
 router.register("claims", views.ClaimViewSet)
 router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
+router.register("releases", views.ReleaseViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -11,13 +13,25 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from .. import services
+from ..choices import ExportFormat
 from ..extract import format_for_path
 from ..importing import document_input
-from ..models import Claim, Document, EvidenceLink, Membership, Passage, Project, Source, Topic
+from ..models import (
+    Claim,
+    Document,
+    EvidenceLink,
+    Membership,
+    Passage,
+    Project,
+    Release,
+    Source,
+    Topic,
+)
 from ..text import UndecodableText, decode_document
 from . import filters
 from . import serializers as s
@@ -500,3 +514,73 @@ class ClaimViewSet(ScopedViewSet):
         claim = self.get_object()
         entries = claim.history.select_related("actor").order_by("at", "pk")
         return Response(s.HistoryEntrySerializer(entries, many=True).data)
+
+
+# -- releases ---------------------------------------------------------------------
+
+
+class ReleaseViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Releases are immutable: cut (owners), list, read, download (any member)."""
+
+    queryset = Release.objects.with_related()
+    serializer_class = s.ReleaseSerializer
+    permission_classes = [IsActiveUser]
+    filterset_class = filters.ReleaseFilter
+    ordering_fields = ["id", "version", "created_at"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        release_filter = services.release_filter(
+            project=project,
+            statuses=data.pop("statuses"),
+            topics=data.pop("topics"),
+            documents=data.pop("documents"),
+            min_credibility=data.pop("min_credibility", None),
+            min_source_reliability=data.pop("min_source_reliability", None),
+        )
+        release = services.release_cut(
+            actor=self.request.user,
+            project=project,
+            filter=release_filter,
+            formats=data.pop("formats"),
+            **data,
+        )
+        serializer.instance = self.get_queryset().get(pk=release.pk)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=list(ExportFormat.values), default=ExportFormat.JSONL
+            )
+        ],
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such release, or not in this format."),
+        },
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def download(self, request, pk=None):
+        """The release's zip in one format, streamed; identical bytes on every download."""
+        release = self.get_object()
+        fmt = request.query_params.get("format", ExportFormat.JSONL)
+        file = next((f for f in release.files.all() if f.format == fmt), None)
+        if file is None:
+            available = ", ".join(f.format for f in release.files.all()) or "none"
+            raise NotFound(f"This release has no {fmt!r} file (available: {available}).")
+        response = StreamingHttpResponse(
+            services.release_file_chunks(file), content_type="application/zip"
+        )
+        response["Content-Length"] = str(file.size)
+        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+        response["ETag"] = f'"{file.sha256}"'
+        response["X-Content-SHA256"] = file.sha256
+        return response
