@@ -168,6 +168,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimKindEnum": "curation.choices.ClaimKind",
         "SourceKindEnum": "curation.choices.SourceKind",
+        "ClaimStatusEnum": "curation.choices.ClaimStatus",
+        "CredibilityEnum": "curation.choices.Credibility",
+        "ReliabilityEnum": "curation.choices.Reliability",
+        "ExportFormatEnum": "curation.choices.ExportFormat",
+        "StanceEnum": "curation.choices.Stance",
+        "RoleEnum": "curation.choices.Role",
     },
 }
 

@@ -430,6 +430,7 @@ CURATION_MODELS = {
     "Membership",
     "Passage",
     "Project",
+    "Release",
     "Source",
     "Topic",
 }
