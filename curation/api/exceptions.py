@@ -2,11 +2,13 @@
 
 ValidationError (Django) → 400 with the DRF shape {field: [messages]};
 PermissionDenied → 403; InvalidTransition → 409 with the current status;
-StaleVersion → 412 with the current version.
+StaleVersion → 412 with the current version; ProtectedError (deleting what
+annotations still use) → 409.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -34,6 +36,15 @@ def api_exception_handler(exc, context):
         return Response(
             {"detail": exc.messages[0], "code": "stale_version", "version": exc.current},
             status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, ProtectedError):
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        return Response(
+            {
+                "detail": f"Still in use by {', '.join(blockers)}: remove those first.",
+                "code": "protected",
+            },
+            status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):
         detail = (

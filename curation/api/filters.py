@@ -18,6 +18,10 @@ from ..models import (
     Topic,
 )
 
+# An unknown spelling is a 400, not silently "no filter".
+TRUE_VALUES = ("true", "1", "yes")
+FALSE_VALUES = ("false", "0", "no")
+
 # Must match the GIN expression indexes of migration 0004 exactly to use them.
 STATEMENT_VECTOR = SearchVector("statement", config="simple")
 EXACT_VECTOR = SearchVector("exact", config="simple")
@@ -153,7 +157,11 @@ class ClaimFilter(filters.FilterSet):
     stance = filters.MultipleChoiceFilter(
         choices=Stance.choices, method="filter_stance", label="Has evidence with this stance"
     )
-    has_evidence = filters.BooleanFilter(method="filter_has_evidence")
+    has_evidence = filters.ChoiceFilter(
+        choices=[(value, value) for value in (*TRUE_VALUES, *FALSE_VALUES)],
+        method="filter_has_evidence",
+        label="true / false (also 1 / 0, yes / no)",
+    )
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -181,10 +189,10 @@ class ClaimFilter(filters.FilterSet):
         )
 
     def filter_has_evidence(self, queryset, name, value):
-        if value is None:
-            return queryset
         linked = EvidenceLink.objects.values("claim_id")
-        return queryset.filter(pk__in=linked) if value else queryset.exclude(pk__in=linked)
+        if value in TRUE_VALUES:
+            return queryset.filter(pk__in=linked)
+        return queryset.exclude(pk__in=linked)
 
     def search(self, queryset, name, value):
         passages = Passage.objects.alias(exact_vector=EXACT_VECTOR)

@@ -307,12 +307,10 @@ class ClaimSerializer(serializers.ModelSerializer):
     """A claim as analysts read it: passage, grading, review and evidence together."""
 
     passage = PassageRefSerializer(read_only=True)
+    # Any visible passage resolves; whether the caller may annotate is the
+    # service's answer (403), not a misleading "Invalid pk".
     passage_id = ScopedPrimaryKeyRelatedField(
-        source="passage",
-        queryset=Passage.objects.all(),
-        required=False,
-        write_only=True,
-        minimum_role=Role.ANNOTATOR,
+        source="passage", queryset=Passage.objects.all(), required=False, write_only=True
     )
     passage_input = InlinePassageSerializer(required=False, write_only=True)
     statement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)

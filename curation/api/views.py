@@ -381,35 +381,41 @@ class ClaimViewSet(ScopedViewSet):
         return [found[name] for name in dict.fromkeys(names)]
 
     def _create_many(self, items: list) -> Response:
+        """All or nothing; every invalid item is reported, by index, in one answer."""
         limit = settings.CLAIMDESK_MAX_BULK_CLAIMS
         if not 1 <= len(items) <= limit:
             raise serializers.ValidationError(
                 {"non_field_errors": [f"Send between 1 and {limit} claims; got {len(items)}."]}
             )
-        serializer = self.get_serializer(data=items, many=True)
-        if not serializer.is_valid():
-            return self._bulk_errors(
-                [(i, e) for i, e in enumerate(serializer.errors) if e], len(items)
-            )
         errors, created = [], []
         with transaction.atomic():
-            for index, data in enumerate(serializer.validated_data):
+            for index, item in enumerate(items):
+                serializer = self.get_serializer(data=item)
+                if not serializer.is_valid():
+                    errors.append((index, serializer.errors))
+                    continue
                 try:
+                    # A savepoint per item: a refused item leaves nothing behind, and
+                    # the others are still checked so that every error is reported.
                     with transaction.atomic():
-                        created.append(self._create_one(dict(data)))
-                except (serializers.ValidationError, DjangoValidationError) as error:
-                    detail = getattr(error, "detail", None) or getattr(
-                        error,
-                        "message_dict",
-                        {"non_field_errors": error.messages} if hasattr(error, "messages") else {},
+                        created.append(self._create_one(dict(serializer.validated_data)))
+                except serializers.ValidationError as error:
+                    errors.append((index, error.detail))
+                except DjangoValidationError as error:
+                    detail = (
+                        error.message_dict
+                        if hasattr(error, "error_dict")
+                        else {"non_field_errors": error.messages}
                     )
                     errors.append((index, detail))
             if errors:
                 transaction.set_rollback(True)
         if errors:
             return self._bulk_errors(errors, len(items))
-        claims = self.get_queryset().filter(pk__in=[claim.pk for claim in created])
-        by_pk = {claim.pk: claim for claim in claims}
+        by_pk = {
+            claim.pk: claim
+            for claim in self.get_queryset().filter(pk__in=[claim.pk for claim in created])
+        }
         data = self.get_serializer([by_pk[claim.pk] for claim in created], many=True).data
         return Response(data, status=status.HTTP_201_CREATED)
 
