@@ -19,6 +19,7 @@ from ..models import (
     Source,
     Topic,
 )
+from ..services import allowed_moves, can_edit_claim
 from .fields import ScopedPrimaryKeyRelatedField
 
 User = get_user_model()
@@ -177,6 +178,38 @@ class DocumentCreateSerializer(DocumentListSerializer):
         return attrs
 
 
+class _AnnotatedPassage(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class _AnnotatedClaim(serializers.Serializer):
+    id = serializers.IntegerField()
+    passage = serializers.IntegerField()
+    status = serializers.CharField()
+    kind = serializers.CharField()
+    statement = serializers.CharField()
+    credibility = serializers.IntegerField()
+
+
+class _AnnotatedEvidence(serializers.Serializer):
+    id = serializers.IntegerField()
+    passage = serializers.IntegerField()
+    stance = serializers.CharField()
+    claim = serializers.IntegerField()
+    claim_statement = serializers.CharField()
+
+
+class DocumentAnnotationsSerializer(serializers.Serializer):
+    """Schema of GET /documents/{id}/annotations/ (built by the view from values())."""
+
+    document = serializers.IntegerField()
+    passages = _AnnotatedPassage(many=True)
+    claims = _AnnotatedClaim(many=True)
+    evidence = _AnnotatedEvidence(many=True)
+
+
 class DocumentUpdateSerializer(DocumentListSerializer):
     class Meta(DocumentListSerializer.Meta):
         read_only_fields = [*DocumentListSerializer.Meta.read_only_fields, "project"]
@@ -303,6 +336,11 @@ class GradeField(serializers.ReadOnlyField):
     pass
 
 
+class ClaimPermissionsSerializer(serializers.Serializer):
+    edit = serializers.BooleanField()
+    moves = serializers.ListField(child=serializers.CharField())
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim as analysts read it: passage, grading, review and evidence together."""
 
@@ -322,6 +360,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     reviewer = UsernameField(read_only=True)
     author = UsernameField(read_only=True)
     evidence = EvidenceInClaimSerializer(many=True, read_only=True)
+    permissions = serializers.SerializerMethodField(
+        help_text="What the caller may do with this claim now: edit, and which review moves."
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -353,6 +394,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "evidence",
+            "permissions",
         ]
         read_only_fields = [
             "uuid",
@@ -370,6 +412,20 @@ class ClaimSerializer(serializers.ModelSerializer):
                 {"passage_id": "Give an existing `passage_id` or a `passage_input`, not both."}
             )
         return attrs
+
+    @extend_schema_field(ClaimPermissionsSerializer)
+    def get_permissions(self, claim) -> dict:
+        # Roles come from the view's context (one query per request), so no per-row query.
+        request = self.context.get("request")
+        roles = self.context.get("roles")
+        if request is None or roles is None:
+            return {"edit": False, "moves": []}
+        user = request.user
+        role = Role.OWNER if user.is_superuser else roles.get(claim.project_id)
+        return {
+            "edit": can_edit_claim(user, claim, role),
+            "moves": allowed_moves(user, claim, role),
+        }
 
 
 class ClaimUpdateSerializer(ClaimSerializer):

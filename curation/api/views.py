@@ -229,6 +229,57 @@ class DocumentViewSet(ScopedViewSet):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
 
+    @extend_schema(responses=s.DocumentAnnotationsSerializer)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def annotations(self, request, pk=None):
+        """Every passage of the document with its claims and evidence, compactly.
+
+        The workspace draws its highlights from this one request, however many
+        passages there are (three queries, no pagination).
+        """
+        document = self.get_object()
+        passages = Passage.objects.filter(document=document).order_by("start", "end")
+        claims = (
+            Claim.objects.filter(passage__document=document)
+            .order_by("id")
+            .values("id", "passage_id", "status", "kind", "statement", "credibility")
+        )
+        evidence = (
+            EvidenceLink.objects.filter(passage__document=document)
+            .order_by("id")
+            .values("id", "passage_id", "stance", "claim_id", "claim__statement")
+        )
+        return Response(
+            {
+                "document": document.pk,
+                "passages": [
+                    {"id": pid, "start": start, "end": end}
+                    for pid, start, end in passages.values_list("id", "start", "end")
+                ],
+                "claims": [
+                    {
+                        "id": c["id"],
+                        "passage": c["passage_id"],
+                        "status": c["status"],
+                        "kind": c["kind"],
+                        "statement": c["statement"],
+                        "credibility": c["credibility"],
+                    }
+                    for c in claims
+                ],
+                "evidence": [
+                    {
+                        "id": e["id"],
+                        "passage": e["passage_id"],
+                        "stance": e["stance"],
+                        "claim": e["claim_id"],
+                        "claim_statement": e["claim__statement"],
+                    }
+                    for e in evidence
+                ],
+            }
+        )
+
     def perform_update(self, serializer):
         serializer.instance = services.document_update(
             actor=self.request.user, document=serializer.instance, **serializer.validated_data
@@ -331,6 +382,13 @@ class ClaimViewSet(ScopedViewSet):
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at", "credibility", "status", "kind"]
+
+    def get_serializer_context(self):
+        # The caller's roles, once per request: each claim says what they may do.
+        return {
+            **super().get_serializer_context(),
+            "roles": services.roles_by_project(self.request.user),
+        }
 
     # -- reading --------------------------------------------------------------
     def retrieve(self, request, *args, **kwargs):
