@@ -11,3 +11,4 @@ from . import claims, documents, projects, releases, users  # noqa: F401  (regis
 admin.site.site_header = "Claimdesk"
 admin.site.site_title = "Claimdesk"
 admin.site.index_title = "Claims, evidence and sources"
+admin.site.index_template = "admin/curation/index.html"

@@ -1,6 +1,9 @@
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.html import format_html
 
 from ..choices import Role
@@ -26,6 +29,7 @@ from .base import (
     review_note_page,
     service_errors,
 )
+from .workspace import review_queue
 
 CLAIM_FIELDS = ["statement", "kind", "attributed_to", "credibility", "topics"]
 
@@ -143,6 +147,10 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
         "quote_in_context",
     ]
     actions = [_review_action(move) for move in ("submit", "accept", "reject", "reopen")]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(functools.partial(review_queue, self))
+        return [path("review/", view, name="curation_claim_review"), *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
         main = ["passage", *CLAIM_FIELDS, "expected_version"]

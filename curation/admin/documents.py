@@ -1,11 +1,15 @@
+import functools
+
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils.html import format_html
 
 from ..choices import Role
 from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
 from .base import HistoryMixin, ScopedAdmin
+from .workspace import document_workspace
 
 METADATA_FIELDS = [
     "title",
@@ -87,8 +91,17 @@ class DocumentAdmin(HistoryMixin, ScopedAdmin):
         ),
     ]
 
+    change_form_template = "admin/curation/document/change_form.html"
+
     class Media:
         css = {"all": ["curation/admin.css"]}
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(functools.partial(document_workspace, self))
+        return [
+            path("<int:pk>/workspace/", view, name="curation_document_workspace"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -92,7 +92,7 @@ class TopicFilter(filters.FilterSet):
 
 
 class DocumentFilter(filters.FilterSet):
-    q = filters.CharFilter(method="search", label="Search title, DOI and URL")
+    q = filters.CharFilter(method="search", label="Search title, DOI, URL and text")
     language = filters.CharFilter()
     source_reliability = filters.MultipleChoiceFilter(
         field_name="source__reliability", choices=Reliability.choices
@@ -106,7 +106,10 @@ class DocumentFilter(filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(title__icontains=value) | Q(doi__icontains=value) | Q(url__icontains=value)
+            Q(title__icontains=value)
+            | Q(doi__icontains=value)
+            | Q(url__icontains=value)
+            | Q(text__icontains=value)
         )
 
 
