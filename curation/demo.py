@@ -18,6 +18,7 @@ from .services import (
     membership_set,
     passage_create,
     project_create,
+    release_cut,
     source_create,
     topic_create,
 )
@@ -320,4 +321,10 @@ def build_demo() -> Project:
         note="Check the translation before accepting again.",
     )
     # price and payments stay submitted: the review queue has work in it.
+    release_cut(
+        actor=olga,
+        project=project,
+        name="Accepted claims, first cut",
+        description="Everything accepted after the first review round.",
+    )
     return project
