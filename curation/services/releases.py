@@ -71,10 +71,12 @@ def release_cut(
     formats = [ExportFormat(fmt) for fmt in dict.fromkeys(formats)]
     if not formats:
         raise ValidationError({"formats": "Choose at least one format."})
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             # Must be the transaction's first statement: every query below sees
-            # the same snapshot, however long the cut takes.
+            # the same snapshot, however long the cut takes. (Inside a caller's
+            # transaction, that transaction's isolation applies.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         require_role(actor, project, Role.OWNER)
