@@ -33,6 +33,25 @@ class UsernameField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
+class FrozenOnUpdate:
+    """Fields an existing object keeps (its project, its user…) are read-only on update.
+
+    DRF ignores Meta.read_only_fields for explicitly declared fields, so they are
+    frozen here instead: a PUT of the unchanged representation succeeds, and a
+    changed value is ignored rather than required.
+    """
+
+    frozen_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.frozen_fields:
+            if name in fields:
+                fields[name].read_only = True
+                fields[name].required = False
+        return fields
+
+
 # -- projects -------------------------------------------------------------------
 
 
@@ -60,9 +79,8 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class MembershipUpdateSerializer(MembershipSerializer):
-    class Meta(MembershipSerializer.Meta):
-        read_only_fields = ["project", "user", "created_at"]
+class MembershipUpdateSerializer(FrozenOnUpdate, MembershipSerializer):
+    frozen_fields = ("project", "user")
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -86,9 +104,8 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class SourceUpdateSerializer(SourceSerializer):
-    class Meta(SourceSerializer.Meta):
-        read_only_fields = ["project", "created_at", "updated_at"]
+class SourceUpdateSerializer(FrozenOnUpdate, SourceSerializer):
+    frozen_fields = ("project",)
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -100,9 +117,8 @@ class TopicSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "name", "description", "claim_count"]
 
 
-class TopicUpdateSerializer(TopicSerializer):
-    class Meta(TopicSerializer.Meta):
-        read_only_fields = ["project"]
+class TopicUpdateSerializer(FrozenOnUpdate, TopicSerializer):
+    frozen_fields = ("project",)
 
 
 # -- documents ---------------------------------------------------------------
@@ -210,9 +226,8 @@ class DocumentAnnotationsSerializer(serializers.Serializer):
     evidence = _AnnotatedEvidence(many=True)
 
 
-class DocumentUpdateSerializer(DocumentListSerializer):
-    class Meta(DocumentListSerializer.Meta):
-        read_only_fields = [*DocumentListSerializer.Meta.read_only_fields, "project"]
+class DocumentUpdateSerializer(FrozenOnUpdate, DocumentListSerializer):
+    frozen_fields = ("project",)
 
 
 # -- passages ----------------------------------------------------------------
@@ -316,9 +331,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EvidenceUpdateSerializer(EvidenceSerializer):
-    class Meta(EvidenceSerializer.Meta):
-        read_only_fields = ["claim", "passage", "created_at", "updated_at"]
+class EvidenceUpdateSerializer(FrozenOnUpdate, EvidenceSerializer):
+    frozen_fields = ("claim", "passage", "passage_input")
 
 
 # -- claims ------------------------------------------------------------------

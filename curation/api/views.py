@@ -40,10 +40,16 @@ from .permissions import IsActiveUser
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
-    """Rows of the caller's projects only: another project's object answers 404."""
+    """Rows of the caller's projects only: another project's object answers 404.
+
+    Writes go through the services named by `create_service`, `update_service`
+    and `delete_service` (staticmethods); the latter two take the object as the
+    keyword `service_argument`.
+    """
 
     permission_classes = [IsActiveUser]
     update_serializer_class = None
+    service_argument = ""
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -52,6 +58,18 @@ class ScopedViewSet(viewsets.ModelViewSet):
         if self.action in ("update", "partial_update") and self.update_serializer_class:
             return self.update_serializer_class
         return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_service(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_service(
+            actor=self.request.user,
+            **{self.service_argument: serializer.instance},
+            **serializer.validated_data,
+        )
 
     def perform_destroy(self, instance):
         self.delete_service(actor=self.request.user, **{self.service_argument: instance})
@@ -65,7 +83,10 @@ class ProjectViewSet(ScopedViewSet):
     serializer_class = s.ProjectSerializer
     filterset_class = filters.ProjectFilter
     ordering_fields = ["id", "name", "slug", "created_at"]
-    delete_service, service_argument = staticmethod(services.project_delete), "project"
+    create_service = staticmethod(services.project_create)
+    update_service = staticmethod(services.project_update)
+    delete_service = staticmethod(services.project_delete)
+    service_argument = "project"
 
     def get_serializer_context(self):
         # The caller's role per project, one query for the whole page.
@@ -73,16 +94,6 @@ class ProjectViewSet(ScopedViewSet):
             **super().get_serializer_context(),
             "roles": services.roles_by_project(self.request.user),
         }
-
-    def perform_create(self, serializer):
-        serializer.instance = services.project_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.project_update(
-            actor=self.request.user, project=serializer.instance, **serializer.validated_data
-        )
 
 
 class MembershipViewSet(ScopedViewSet):
@@ -116,17 +127,10 @@ class SourceViewSet(ScopedViewSet):
     update_serializer_class = s.SourceUpdateSerializer
     filterset_class = filters.SourceFilter
     ordering_fields = ["id", "name", "reliability", "created_at", "updated_at"]
-    delete_service, service_argument = staticmethod(services.source_delete), "source"
-
-    def perform_create(self, serializer):
-        serializer.instance = services.source_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.source_update(
-            actor=self.request.user, source=serializer.instance, **serializer.validated_data
-        )
+    create_service = staticmethod(services.source_create)
+    update_service = staticmethod(services.source_update)
+    delete_service = staticmethod(services.source_delete)
+    service_argument = "source"
 
 
 class TopicViewSet(ScopedViewSet):
@@ -135,17 +139,10 @@ class TopicViewSet(ScopedViewSet):
     update_serializer_class = s.TopicUpdateSerializer
     filterset_class = filters.TopicFilter
     ordering_fields = ["id", "name"]
-    delete_service, service_argument = staticmethod(services.topic_delete), "topic"
-
-    def perform_create(self, serializer):
-        serializer.instance = services.topic_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.topic_update(
-            actor=self.request.user, topic=serializer.instance, **serializer.validated_data
-        )
+    create_service = staticmethod(services.topic_create)
+    update_service = staticmethod(services.topic_update)
+    delete_service = staticmethod(services.topic_delete)
+    service_argument = "topic"
 
 
 # -- documents and passages -----------------------------------------------------
@@ -160,7 +157,9 @@ class DocumentViewSet(ScopedViewSet):
     filterset_class = filters.DocumentFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["id", "title", "published_on", "created_at", "length"]
-    delete_service, service_argument = staticmethod(services.document_delete), "document"
+    update_service = staticmethod(services.document_update)
+    delete_service = staticmethod(services.document_delete)
+    service_argument = "document"
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -280,11 +279,6 @@ class DocumentViewSet(ScopedViewSet):
             }
         )
 
-    def perform_update(self, serializer):
-        serializer.instance = services.document_update(
-            actor=self.request.user, document=serializer.instance, **serializer.validated_data
-        )
-
 
 class PassageViewSet(
     mixins.CreateModelMixin,
@@ -333,6 +327,9 @@ class EvidenceViewSet(ScopedViewSet):
     update_serializer_class = s.EvidenceUpdateSerializer
     filterset_class = filters.EvidenceFilter
     ordering_fields = ["id", "stance", "created_at"]
+    update_service = staticmethod(services.evidence_update)
+    delete_service = staticmethod(services.evidence_unlink)
+    service_argument = "link"
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -341,14 +338,6 @@ class EvidenceViewSet(ScopedViewSet):
             serializer.instance = services.evidence_link(
                 actor=self.request.user, passage=passage, **data
             )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.evidence_update(
-            actor=self.request.user, link=serializer.instance, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        services.evidence_unlink(actor=self.request.user, link=instance)
 
 
 def claim_etag(claim: Claim) -> str:
