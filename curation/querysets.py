@@ -100,7 +100,8 @@ class PassageQuerySet(ScopedQuerySet):
         return self.get(document__project__slug=slug, document__sha256=sha256, start=start, end=end)
 
     def with_related(self):
-        return self.select_related("document", "document__project")
+        # A passage names its document; it never needs the document's text.
+        return self.select_related("document", "document__project").defer("document__text")
 
 
 class TopicQuerySet(ScopedQuerySet):
@@ -118,12 +119,16 @@ class ClaimQuerySet(ScopedQuerySet):
         return self.get(uuid=uuid)
 
     def with_related(self):
-        return self.select_related(
-            "project",
-            "passage__document__source",
-            "author",
-            "reviewer",
-        ).prefetch_related("topics")
+        from .models import EvidenceLink
+
+        evidence = EvidenceLink.objects.select_related("passage__document", "author").defer(
+            "passage__document__text"
+        )
+        return (
+            self.select_related("project", "passage__document__source", "author", "reviewer")
+            .defer("passage__document__text")
+            .prefetch_related("topics", models.Prefetch("evidence", evidence))
+        )
 
 
 class EvidenceLinkQuerySet(ScopedQuerySet):
@@ -133,7 +138,9 @@ class EvidenceLinkQuerySet(ScopedQuerySet):
         return self.get(uuid=uuid)
 
     def with_related(self):
-        return self.select_related("claim__project", "passage__document", "author")
+        return self.select_related("claim__project", "passage__document", "author").defer(
+            "passage__document__text"
+        )
 
 
 class HistoryEntryQuerySet(ScopedQuerySet):

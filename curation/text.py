@@ -251,3 +251,19 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> tup
 
 def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
+
+
+def scrub_json(value):
+    """A JSON value whose strings (keys too) can be stored: no C0 controls but tab and
+    newline, no lone surrogates. PostgreSQL refuses NUL in jsonb, and UTF-8 cannot
+    encode a lone surrogate."""
+    if isinstance(value, str):
+        cleaned = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return cleaned.encode("utf-8").translate(None, _C0_BYTES.replace(b"\r", b"")).decode(
+            "utf-8"
+        )
+    if isinstance(value, dict):
+        return {scrub_json(str(key)): scrub_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_json(item) for item in value]
+    return value

@@ -1,9 +1,11 @@
 """One FilterSet per resource: explicit fields, a `q` search, whitelisted ordering."""
 
 import django_filters as filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q
+from rest_framework.filters import OrderingFilter
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, SourceKind, Stance
 from ..models import (
@@ -17,6 +19,36 @@ from ..models import (
     Source,
     Topic,
 )
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """An id: a whole number in the database's range, matched without a lookup.
+
+    Unlike Meta.fields' ModelChoiceFilter, it does not check the id exists (which
+    would tell a non-member that another project's id is real), and unlike a
+    plain NumberFilter it refuses 1.5 and numbers SQLite cannot hold (400, not 500).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class StableOrderingFilter(OrderingFilter):
+    """Client ordering, then id: ties never make cursor pages skip or repeat rows."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+            first = ordering[0] if ordering else "-id"
+            ordering.append("-id" if first.startswith("-") else "id")
+        return ordering
+
 
 # An unknown spelling is a 400, not silently "no filter".
 TRUE_VALUES = ("true", "1", "yes")
@@ -62,36 +94,41 @@ class ProjectFilter(filters.FilterSet):
 
 
 class MembershipFilter(filters.FilterSet):
+    project = IdFilter(field_name="project")
     user = filters.CharFilter(field_name="user__username")
     role = filters.MultipleChoiceFilter(choices=Role.choices)
 
     class Meta:
         model = Membership
-        fields = ["project"]
+        fields = []
 
 
 class SourceFilter(filters.FilterSet):
+    project = IdFilter(field_name="project")
     q = filters.CharFilter(method="search")
     kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
     reliability = filters.MultipleChoiceFilter(choices=Reliability.choices)
 
     class Meta:
         model = Source
-        fields = ["project"]
+        fields = []
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(url__icontains=value))
 
 
 class TopicFilter(filters.FilterSet):
+    project = IdFilter(field_name="project")
     q = filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = Topic
-        fields = ["project", "name"]
+        fields = ["name"]
 
 
 class DocumentFilter(filters.FilterSet):
+    project = IdFilter(field_name="project")
+    source = IdFilter(field_name="source")
     q = filters.CharFilter(method="search", label="Search title, DOI, URL and text")
     language = filters.CharFilter()
     source_reliability = filters.MultipleChoiceFilter(
@@ -102,7 +139,7 @@ class DocumentFilter(filters.FilterSet):
 
     class Meta:
         model = Document
-        fields = ["project", "source", "sha256", "doi"]
+        fields = ["sha256", "doi"]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -114,14 +151,15 @@ class DocumentFilter(filters.FilterSet):
 
 
 class PassageFilter(filters.FilterSet):
-    project = filters.NumberFilter(field_name="document__project")
+    document = IdFilter(field_name="document")
+    project = IdFilter(field_name="document__project")
     q = filters.CharFilter(method="search", label="Full-text search in the quote")
-    start_gte = filters.NumberFilter(field_name="start", lookup_expr="gte")
-    end_lte = filters.NumberFilter(field_name="end", lookup_expr="lte")
+    start_gte = IdFilter(field_name="start", lookup_expr="gte", min_value=0)
+    end_lte = IdFilter(field_name="end", lookup_expr="lte", min_value=0)
 
     class Meta:
         model = Passage
-        fields = ["document"]
+        fields = []
 
     def search(self, queryset, name, value):
         return text_search(
@@ -133,25 +171,33 @@ class PassageFilter(filters.FilterSet):
 
 
 class EvidenceFilter(filters.FilterSet):
-    project = filters.NumberFilter(field_name="claim__project")
-    document = filters.NumberFilter(field_name="passage__document")
+    claim = IdFilter(field_name="claim")
+    passage = IdFilter(field_name="passage")
+    project = IdFilter(field_name="claim__project")
+    document = IdFilter(field_name="passage__document")
     stance = filters.MultipleChoiceFilter(choices=Stance.choices)
     author = filters.CharFilter(field_name="author__username")
 
     class Meta:
         model = EvidenceLink
-        fields = ["claim", "passage"]
+        fields = []
 
 
 class ClaimFilter(filters.FilterSet):
-    document = filters.NumberFilter(field_name="passage__document")
-    source = filters.NumberFilter(field_name="passage__document__source")
+    project = IdFilter(field_name="project")
+    passage = IdFilter(field_name="passage")
+    document = IdFilter(field_name="passage__document")
+    source = IdFilter(field_name="passage__document__source")
     status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
     kind = filters.MultipleChoiceFilter(choices=ClaimKind.choices)
     topic = filters.CharFilter(method="filter_topic", label="Topic name (or id)")
     credibility = filters.MultipleChoiceFilter(choices=Credibility.choices)
-    credibility_min = filters.NumberFilter(field_name="credibility", lookup_expr="gte")
-    credibility_max = filters.NumberFilter(field_name="credibility", lookup_expr="lte")
+    credibility_min = filters.NumberFilter(
+        field_name="credibility", lookup_expr="gte", min_value=1, max_value=6
+    )
+    credibility_max = filters.NumberFilter(
+        field_name="credibility", lookup_expr="lte", min_value=1, max_value=6
+    )
     source_reliability = filters.MultipleChoiceFilter(
         field_name="passage__document__source__reliability", choices=Reliability.choices
     )
@@ -173,7 +219,7 @@ class ClaimFilter(filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["project", "passage"]
+        fields = []
 
     def filter_topic(self, queryset, name, value):
         topics = Topic.objects.filter(
@@ -211,8 +257,9 @@ class ClaimFilter(filters.FilterSet):
 
 
 class ReleaseFilter(filters.FilterSet):
+    project = IdFilter(field_name="project")
     q = filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = Release
-        fields = ["project", "version"]
+        fields = ["version"]

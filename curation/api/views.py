@@ -364,9 +364,7 @@ class ClaimViewSet(ScopedViewSet):
     Writes take the claim's `version` (or an `If-Match` ETag); a stale one is 412.
     """
 
-    queryset = Claim.objects.with_related().prefetch_related(
-        "evidence__passage__document", "evidence__author"
-    )
+    queryset = Claim.objects.with_related()
     serializer_class = s.ClaimSerializer
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter

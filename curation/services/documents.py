@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
 from ..models import Document, HistoryEntry, Project, Source
-from ..text import normalize_text, text_sha256
+from ..text import normalize_text, scrub_json, text_sha256
 from .access import require_role
 from .history import diff, history_entry, history_record, snapshot
 
@@ -69,7 +69,7 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
         project=project,
         source=source,
         title=item.title.strip()[:500],
-        authors=list(item.authors),
+        authors=scrub_json(list(item.authors)),
         published_on=item.published_on,
         url=item.url,
         doi=item.doi,
@@ -77,7 +77,7 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
         text=text,
         sha256=text_sha256(text),
         length=len(text),
-        metadata=item.metadata,
+        metadata=scrub_json(item.metadata),
         imported_from=item.imported_from,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -226,6 +226,9 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     if "source" in fields:
         _check_source(document.project, fields["source"])
     before = snapshot(document, DOCUMENT_METADATA_FIELDS)
+    for name in ("metadata", "authors"):
+        if name in fields:
+            fields[name] = scrub_json(fields[name])
     for name, value in fields.items():
         setattr(document, name, value)
     document.full_clean(

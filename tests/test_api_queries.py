@@ -1,0 +1,190 @@
+"""Query counts of every list endpoint: pinned, and the same for one row as for a hundred.
+
+A count that grows with the page is an N+1. Requests authenticate by token, so the
+first query of each request is the token (with its user) lookup.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from curation.choices import Role, Stance
+from curation.models import Claim, Document, EvidenceLink, Membership, Passage, Source, Topic
+
+from .factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceLinkFactory,
+    MembershipFactory,
+    PassageFactory,
+    ProjectFactory,
+    SourceFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Same on SQLite and PostgreSQL. The first query of each is the token lookup.
+QUERY_PINS = {
+    # token, projects, the caller's roles (one query for the page)
+    "projects": 3,
+    # token, rows with project and user joined
+    "memberships": 2,
+    # token, rows with project and a document count
+    "sources": 2,
+    # token, rows with project and source joined, passage and claim count subqueries
+    "documents": 2,
+    # token, rows with document and project joined
+    "passages": 2,
+    # token, claims (project, passage, document, source, author, reviewer joined), topics,
+    # evidence (with passage, document and author joined), and the caller's roles (one
+    # query for the page's `permissions`)
+    "claims": 5,
+    # token, rows with claim, project, passage, document and author joined
+    "evidence": 2,
+    # token, rows with project and a claim count
+    "topics": 2,
+    # token, the claim, topics, evidence, evidence passages, their documents, evidence
+    # authors, the caller's roles
+    "claim detail": 5,
+}
+
+LISTS = {
+    "projects": "/api/v1/projects/",
+    "memberships": "/api/v1/memberships/",
+    "sources": "/api/v1/sources/",
+    "documents": "/api/v1/documents/",
+    "passages": "/api/v1/passages/",
+    "claims": "/api/v1/claims/",
+    "evidence": "/api/v1/evidence/",
+    "topics": "/api/v1/topics/",
+}
+
+ROWS = 30
+# Rows each list shows the owner, so that page_size=100 really renders many.
+EXPECTED_ROWS = {
+    "projects": 5,
+    "memberships": ROWS + 6,  # the members, olga, rafael, olga in 4 other projects
+    "sources": ROWS,
+    "documents": ROWS,
+    "passages": 3 * ROWS,
+    "claims": ROWS,
+    "evidence": 2 * ROWS,
+    "topics": 6,
+}
+
+TEXT = (
+    "Officials said exports of grain rose by a third in the spring. "
+    "Independent analysts doubt the figure. "
+    "Shipping data show a smaller rise of about ten percent. "
+)
+
+
+@pytest.fixture
+def owner_client(owner) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+    return client
+
+
+@pytest.fixture
+def dataset(project, owner, reviewer):
+    """30 claims, each on its own document and source, with 2 topics and 2 evidence links."""
+    for n in range(4):
+        extra = ProjectFactory(slug=f"extra-{n}", name=f"Extra {n}")
+        MembershipFactory(project=extra, user=owner, role=Role.VIEWER)
+    for n in range(ROWS):
+        MembershipFactory(project=project, user=UserFactory(username=f"member{n}"))
+    topics = [TopicFactory(project=project, name=f"topic {n}") for n in range(6)]
+    stances = [Stance.SUPPORTS, Stance.REFUTES]
+    for n in range(ROWS):
+        source = SourceFactory(project=project, name=f"Source {n}", reliability="ABCDEF"[n % 6])
+        document = DocumentFactory(project=project, source=source, text=f"{TEXT}(copy {n})")
+        claim = ClaimFactory(
+            passage=PassageFactory(document=document, start=0, end=40),
+            author=reviewer if n % 2 else owner,
+            credibility=1 + n % 6,
+        )
+        claim.topics.set([topics[n % 6], topics[(n + 1) % 6]])
+        for i, (start, end) in enumerate([(63, 101), (102, 157)]):
+            EvidenceLinkFactory(
+                claim=claim,
+                passage=PassageFactory(document=document, start=start, end=end),
+                stance=stances[i],
+                author=owner if i else reviewer,
+            )
+    assert Claim.objects.count() == ROWS
+    assert EvidenceLink.objects.count() == 2 * ROWS
+    assert Passage.objects.count() == 3 * ROWS
+    assert Document.objects.count() == Source.objects.count() == ROWS
+    assert Topic.objects.count() == 6
+    assert Membership.objects.filter(user__username__startswith="member").count() == ROWS
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+@pytest.mark.parametrize("name", LISTS)
+def test_list_query_count_does_not_grow_with_the_page(
+    dataset, owner_client, django_assert_num_queries, name, page_size
+):
+    with django_assert_num_queries(QUERY_PINS[name]):
+        response = owner_client.get(f"{LISTS[name]}?page_size={page_size}")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(page_size, EXPECTED_ROWS[name])
+
+
+# name: (filters, pin). Id filters (project, source, passage, …) never look the id up:
+# no extra query, and another project's id answers like a missing one.
+FILTERED = {
+    "claims": ("status=draft&has_evidence=true&topic=topic+1&credibility_min=2&q=grain", 5),
+    "claims by project": ("project={project}&status=draft", 5),
+    "evidence": ("stance=supports&author=rafael&project={project}", 2),
+    "passages": ("project={project}&start_gte=0&q=exports", 2),
+    "documents": ("source_reliability=A&source_reliability=B&q=doc", 2),
+    "documents by project": ("project={project}&source_reliability=A", 2),
+}
+
+
+@pytest.mark.parametrize("name", FILTERED)
+def test_filtered_list_query_count(dataset, project, owner_client, django_assert_num_queries, name):
+    filters, pin = FILTERED[name]
+    url = LISTS[name.split()[0]]
+
+    with django_assert_num_queries(pin):
+        response = owner_client.get(f"{url}?page_size=100&{filters.format(project=project.pk)}")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) > 1
+
+
+def test_claim_detail_query_count(dataset, owner_client, django_assert_num_queries):
+    claim = Claim.objects.order_by("pk").first()
+
+    with django_assert_num_queries(QUERY_PINS["claim detail"]):
+        response = owner_client.get(f"/api/v1/claims/{claim.pk}/")
+
+    assert response.status_code == 200
+    assert len(response.json()["evidence"]) == 2
+    assert len(response.json()["topics"]) == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "documents",
+        "passages",
+        "claims",
+        "evidence",
+    ],
+)
+def test_lists_never_load_document_texts(dataset, owner_client, name):
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_client.get(f"{LISTS[name]}?page_size=100")
+
+    assert response.status_code == 200
+    column = '"curation_document"."text"'
+    loading = [query["sql"][:120] for query in queries.captured_queries if column in query["sql"]]
+    assert loading == []
