@@ -119,16 +119,20 @@ class ClaimQuerySet(ScopedQuerySet):
         return self.get(uuid=uuid)
 
     def with_related(self):
+        return (
+            self.select_related("project", "passage__document__source", "author", "reviewer")
+            .defer("passage__document__text")
+            .prefetch_related("topics")
+        )
+
+    def with_evidence(self):
+        """Each claim's evidence links, with passage, document and author, in one query."""
         from .models import EvidenceLink
 
         evidence = EvidenceLink.objects.select_related("passage__document", "author").defer(
             "passage__document__text"
         )
-        return (
-            self.select_related("project", "passage__document__source", "author", "reviewer")
-            .defer("passage__document__text")
-            .prefetch_related("topics", models.Prefetch("evidence", evidence))
-        )
+        return self.prefetch_related(models.Prefetch("evidence", evidence))
 
 
 class EvidenceLinkQuerySet(ScopedQuerySet):

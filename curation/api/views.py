@@ -364,7 +364,7 @@ class ClaimViewSet(ScopedViewSet):
     Writes take the claim's `version` (or an `If-Match` ETag); a stale one is 412.
     """
 
-    queryset = Claim.objects.with_related()
+    queryset = Claim.objects.with_related().with_evidence()
     serializer_class = s.ClaimSerializer
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter
