@@ -259,8 +259,8 @@ def scrub_json(value):
     encode a lone surrogate."""
     if isinstance(value, str):
         cleaned = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-        return cleaned.encode("utf-8").translate(None, _C0_BYTES.replace(b"\r", b"")).decode(
-            "utf-8"
+        return (
+            cleaned.encode("utf-8").translate(None, _C0_BYTES.replace(b"\r", b"")).decode("utf-8")
         )
     if isinstance(value, dict):
         return {scrub_json(str(key)): scrub_json(item) for key, item in value.items()}

@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from curation.choices import ClaimStatus, HistoryAction, Role
-from curation.models import Claim, Document, HistoryEntry
+from curation.models import Claim, Document, HistoryEntry, Release
 from curation.services import claim_create, claim_move, claim_update, history_record
 from curation.text import normalize_text, text_sha256
 
@@ -30,9 +30,10 @@ from .factories import (
 
 # Queries per changelist page for a superuser, whatever the number of rows:
 # session + user, then the list filters' choices, the filtered and the full
-# COUNT, the page of rows, and (claims) one prefetch of topics or (documents,
-# history) the distinct values of a plain filter and the date hierarchy's
-# MIN/MAX + day list. Identical on SQLite and PostgreSQL.
+# COUNT, the page of rows, and (claims) one prefetch of topics, (releases) one
+# prefetch of their files, or (documents, history) the distinct values of a
+# plain filter and the date hierarchy's MIN/MAX + day list. Identical on SQLite
+# and PostgreSQL.
 CHANGELIST_QUERIES = {
     "project": 5,
     "membership": 6,
@@ -43,6 +44,7 @@ CHANGELIST_QUERIES = {
     "claim": 9,
     "evidencelink": 7,
     "historyentry": 10,
+    "release": 7,
 }
 # A staff member who is not a superuser adds one query for their roles (all
 # projects at once, cached on the request) and two for Django's own model
@@ -71,7 +73,7 @@ def build_rows(count: int, *, member=None) -> None:
     """
     for _ in range(count):
         project = ProjectFactory()
-        MembershipFactory(project=project, role=Role.OWNER)
+        owner = MembershipFactory(project=project, role=Role.OWNER).user
         if member is not None:
             MembershipFactory(project=project, user=member, role=Role.REVIEWER)
         document = DocumentFactory(project=project)
@@ -83,6 +85,9 @@ def build_rows(count: int, *, member=None) -> None:
         history_record(
             actor=claim.author, obj=claim, action=HistoryAction.CREATED, note="built for a test"
         )
+        # The row only: the changelist lists releases, it never reads their files
+        # (release_cut is tested in test_releases.py).
+        Release.objects.create(project=project, version=1, name="Built", created_by=owner)
 
 
 def form_data(response, **overrides) -> dict:

@@ -103,11 +103,13 @@ class ScopedAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except AdminServiceError as failure:
-            # The transaction was rolled back: nothing is half-saved. Say why and
-            # send the user back to the form.
-            for message in failure.error.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            return self.service_failed(request, failure)
+
+    def service_failed(self, request, failure: "AdminServiceError"):
+        """The transaction was rolled back, nothing is half-saved: say why, show the form."""
+        for message in failure.error.messages:
+            self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 @contextmanager

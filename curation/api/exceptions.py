@@ -3,11 +3,12 @@
 ValidationError (Django) → 400 with the DRF shape {field: [messages]};
 PermissionDenied → 403; InvalidTransition → 409 with the current status;
 StaleVersion → 412 with the current version; ProtectedError (deleting what
-annotations still use) → 409.
+annotations still use) and IntegrityError (a concurrent duplicate) → 409.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,6 +44,16 @@ def api_exception_handler(exc, context):
             {
                 "detail": f"Still in use by {', '.join(blockers)}: remove those first.",
                 "code": "protected",
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, IntegrityError):
+        # Services check what they can first; this is the race they cannot see
+        # (two requests creating the same thing at once). The write was rolled back.
+        return Response(
+            {
+                "detail": "This conflicts with data written at the same time; reload and retry.",
+                "code": "conflict",
             },
             status=status.HTTP_409_CONFLICT,
         )

@@ -3,8 +3,11 @@
 The rows feed the other formats; a fixture needs whole objects, so this writer
 serialises, chunk by chunk, the same claims the rows came from (same filter,
 same transaction) and everything they reference: project, sources,
-documents, passages (claimed and evidence), topics, evidence links, and the
-users they name (username only, no password: `loaddata` creates them inactive).
+documents, passages (claimed and evidence), topics and evidence links.
+
+The users they name go to a separate `users.json` (username only, inactive, no
+password): loading it into an instance that already has those accounts would
+overwrite them, so only an empty instance should load it.
 """
 
 import itertools
@@ -22,10 +25,15 @@ from .common import FormatWriter, iso
 README = """\
 `fixture.json`: a Django fixture with natural keys holding exactly the objects
 of this release: the project, the sources and documents of its claims and
-evidence, the passages, topics, claims and evidence links, and the users they
-name (username only, inactive, no password). Load it into an empty Claimdesk:
+evidence, the passages, topics, claims and evidence links.
+`users.json`: the users they name (username only, inactive, no password).
 
-    python manage.py loaddata fixture.json
+Into an empty Claimdesk:
+
+    python manage.py loaddata users.json fixture.json
+
+Into an instance that already has these usernames, load `fixture.json` alone:
+`users.json` would overwrite those accounts.
 
 Claims and evidence links are identified by UUID, documents by project and
 SHA-256 of their text, passages by document and span, users by username.
@@ -43,30 +51,37 @@ class FixtureWriter(FormatWriter):
         pass  # Objects are serialised in finish(), from the same claims.
 
     def finish(self):
-        entry = self.package.open_data("fixture.json")
+        self._write("fixture.json", self._records())
+        self._write("users.json", self._users(*self._querysets()))
+
+    def _write(self, name: str, records) -> None:
+        entry = self.package.open_data(name)
         entry.text.write("[\n")
         first = True
-        for record in self._records():
+        for record in records:
             text = json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
             entry.text.write(("" if first else ",\n") + text)
             first = False
         entry.text.write("\n]\n")
         entry.close()
 
-    def _records(self):
+    def _querysets(self):
         claims = self.claims
         evidence = EvidenceLink.objects.filter(claim__in=claims.values("pk"))
         passages = Passage.objects.filter(
             pk__in=claims.values("passage_id")
         ) | Passage.objects.filter(pk__in=evidence.values("passage_id"))
         documents = Document.objects.filter(pk__in=passages.values("document_id"))
+        return claims, evidence, passages, documents
+
+    def _records(self):
+        claims, evidence, passages, documents = self._querysets()
         sources = Source.objects.filter(pk__in=documents.values("source_id"))
         topics = Topic.objects.filter(
             pk__in=Claim.topics.through.objects.filter(claim__in=claims.values("pk")).values(
                 "topic_id"
             )
         )
-        yield from self._users(claims, evidence, passages, documents)
         querysets = [
             Project.objects.filter(pk=self.release.project_id),
             sources.select_related("project"),

@@ -162,7 +162,7 @@ def topic_update(*, actor, topic: Topic, **fields) -> Topic:
         if name not in ("name", "description"):
             raise ValidationError({name: "This field cannot be changed."})
         setattr(topic, name, fields[name])
-    topic.full_clean(validate_constraints=False)
+    topic.full_clean()  # includes the (project, name) uniqueness, as a field error
     topic.save(update_fields=list(fields))
     return topic
 

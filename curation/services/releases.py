@@ -68,9 +68,13 @@ def release_cut(
     One pass over the rows feeds all formats; the whole cut is one transaction
     (REPEATABLE READ on PostgreSQL), so the files are a consistent snapshot.
     """
-    formats = [ExportFormat(fmt) for fmt in dict.fromkeys(formats)]
-    if not formats:
-        raise ValidationError({"formats": "Choose at least one format."})
+    formats = list(dict.fromkeys(formats))
+    unknown = [fmt for fmt in formats if fmt not in ExportFormat.values]
+    if unknown or not formats:
+        raise ValidationError(
+            {"formats": f"Choose among {', '.join(ExportFormat.values)} (got {unknown or 'none'})."}
+        )
+    formats = [ExportFormat(fmt) for fmt in formats]
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
