@@ -120,6 +120,8 @@ export class Offsets {
 
 // -- the highlighted text --------------------------------------------------------
 
+const CHUNK = 2000; // characters per block of text (see Highlighter.chunkBreaks)
+
 class Highlighter {
   constructor(container, text) {
     this.container = container;
@@ -152,9 +154,34 @@ class Highlighter {
     this.evidenceByPassage.set(link.passage, list);
   }
 
-  // Render the whole text once: one span per run of text covered by the same passages.
+  // Where the text is cut into blocks: after a newline about every CHUNK
+  // characters, else at a space, else anywhere. Small blocks keep layout cheap:
+  // a change re-lays out one block, and off-screen blocks are skipped
+  // (content-visibility) until they scroll into view.
+  chunkBreaks() {
+    const breaks = [];
+    const text = this.text;
+    let from = 0;
+    while (text.length - from > CHUNK) {
+      const ahead = text.slice(from + CHUNK / 2, from + CHUNK * 2);
+      let cut = ahead.lastIndexOf("\n");
+      if (cut < 0) cut = ahead.lastIndexOf(" ");
+      let at = cut < 0 ? from + CHUNK : from + CHUNK / 2 + cut + 1;
+      // Never between the two halves of a surrogate pair.
+      const unit = text.charCodeAt(at - 1);
+      if (unit >= 0xd800 && unit <= 0xdbff) at += 1;
+      if (at >= text.length) break;
+      breaks.push(at);
+      from = at;
+    }
+    return breaks;
+  }
+
+  // Render the whole text once: blocks of spans, one span per run of text
+  // covered by the same passages.
   render() {
-    const bounds = new Set([0, this.text.length]);
+    const breaks = new Set(this.chunkBreaks());
+    const bounds = new Set([0, this.text.length, ...breaks]);
     for (const p of this.passages.values()) {
       bounds.add(p.u16start);
       bounds.add(p.u16end);
@@ -168,16 +195,22 @@ class Highlighter {
     }
     const active = new Set();
     const fragment = document.createDocumentFragment();
+    let block = el("div", { class: "cd-block" });
+    fragment.append(block);
     this.segments = [];
     for (let i = 0; i < points.length - 1; i++) {
       const [start, end] = [points[i], points[i + 1]];
       for (const id of ends.get(start) || []) active.delete(id);
       for (const id of starts.get(start) || []) active.add(id);
       if (start === end) continue;
+      if (breaks.has(start)) {
+        block = el("div", { class: "cd-block" });
+        fragment.append(block);
+      }
       const segment = { start, end, ids: new Set(active), node: null };
       segment.node = this.segmentNode(segment);
       this.segments.push(segment);
-      fragment.append(segment.node);
+      block.append(segment.node);
     }
     this.container.replaceChildren(fragment);
   }
@@ -253,13 +286,17 @@ class Highlighter {
     segment.end = u16;
     const left = this.segmentNode(segment);
     right.node = this.segmentNode(right);
-    segment.node.replaceWith(left, right);
+    segment.node.replaceWith(left, right.node);
     segment.node = left;
     this.segments.splice(index + 1, 0, right);
   }
 
   // UTF-16 offset of a DOM position inside the text container.
   u16At(node, offset) {
+    // The common case, in O(1): inside a segment's text node.
+    if (node.nodeType === Node.TEXT_NODE && node.parentElement?.dataset.u16 !== undefined) {
+      return Number(node.parentElement.dataset.u16) + offset;
+    }
     const range = document.createRange();
     range.setStart(this.container, 0);
     range.setEnd(node, offset);
@@ -601,6 +638,8 @@ class DocumentPage {
         type: "button", class: "cd-link", onclick: async () => {
           const { data: full } = await api(`documents/${doc.id}/`);
           picked = new Highlighter(reader, full.text);
+          chosen = null;
+          chosenView.textContent = "Select the passage in the document above.";
           picked.documentId = full.id;
           picked.render();
           say(`Select the evidence passage in “${full.title}”.`);
@@ -608,9 +647,22 @@ class DocumentPage {
       }, doc.title))));
     };
     search.addEventListener("input", () => find().catch((failure) => { error.textContent = failure.message; }));
-    document.addEventListener("selectionchange", () => { save.disabled = !(picked && picked.selection()); });
-    save.addEventListener("click", async () => {
+    // Keep the last selection made in the reader: clicking Save or typing a note
+    // collapses the live selection, and the passage must survive that.
+    let chosen = null;
+    const chosenView = el("blockquote", { class: "cd-quote", "aria-live": "polite" }, "Pick a document, then select the passage.");
+    const watching = new AbortController();
+    document.addEventListener("selectionchange", () => {
       const selected = picked && picked.selection();
+      if (selected) {
+        chosen = selected;
+        chosenView.textContent = selected.exact;
+      }
+      save.disabled = !chosen;
+    }, { signal: watching.signal });
+    this.evidenceDialog.addEventListener("close", () => watching.abort(), { once: true });
+    save.addEventListener("click", async () => {
+      const selected = chosen;
       if (!selected) return;
       try {
         const { data: link } = await api("evidence/", {
@@ -633,6 +685,7 @@ class DocumentPage {
       el("h2", { id: "evidence-dialog-title" }, "Add evidence"),
       el("p", {}, "For: ", el("q", {}, claim.statement)),
       el("label", {}, "Find a document ", search), results, reader,
+      el("p", {}, "Evidence passage:"), chosenView,
       el("label", {}, "Stance ", stance), el("label", {}, "Note ", note), error,
       el("div", { class: "cd-actions" }, save, el("button", { type: "button", class: "button", onclick: () => this.evidenceDialog.close() }, "Cancel")));
     this.evidenceDialog.showModal();
