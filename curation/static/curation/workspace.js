@@ -590,6 +590,7 @@ class DocumentPage {
       `This claim was changed by someone else since you opened it; your change was not saved.${who} `,
       el("button", { type: "button", class: "button cd-reload", onclick: () => this.openClaim(claim.id) }, "Reload the claim"));
     message.classList.add("cd-conflict");
+    message.scrollIntoView({ block: "nearest" });
   }
 
   updateClaim(claim) {
@@ -599,6 +600,10 @@ class DocumentPage {
   async loadHistory(id, list) {
     try {
       const { data } = await api(`claims/${id}/history/`);
+      if (!data.length) {
+        list.replaceChildren(el("li", {}, "No change recorded yet."));
+        return;
+      }
       list.replaceChildren(...data.map((entry) => el("li", {},
         el("time", { datetime: entry.at }, new Date(entry.at).toLocaleString()), " ",
         el("strong", {}, entry.actor || "system"), ` ${entry.action}`,
@@ -631,9 +636,12 @@ class DocumentPage {
     const note = el("textarea", { name: "note", rows: 2 });
     let picked = null;
     const save = el("button", { type: "button", class: "button default", disabled: true }, "Save evidence");
+    let searches = 0;
     const find = async () => {
       const params = new URLSearchParams({ project: config.projectId, q: search.value, page_size: 20 });
+      const mine = ++searches;
       const { data } = await api(`documents/?${params}`);
+      if (mine !== searches) return; // an answer to an older query: the newer one wins
       results.replaceChildren(...data.results.map((doc) => el("li", {}, el("button", {
         type: "button", class: "cd-link", onclick: async () => {
           const { data: full } = await api(`documents/${doc.id}/`);
