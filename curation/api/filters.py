@@ -96,7 +96,7 @@ class ProjectFilter(filters.FilterSet):
 class MembershipFilter(filters.FilterSet):
     project = IdFilter(field_name="project")
     user = filters.CharFilter(field_name="user__username")
-    role = filters.MultipleChoiceFilter(choices=Role.choices)
+    role = filters.MultipleChoiceFilter(choices=Role.choices, distinct=False)
 
     class Meta:
         model = Membership
@@ -106,8 +106,8 @@ class MembershipFilter(filters.FilterSet):
 class SourceFilter(filters.FilterSet):
     project = IdFilter(field_name="project")
     q = filters.CharFilter(method="search")
-    kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
-    reliability = filters.MultipleChoiceFilter(choices=Reliability.choices)
+    kind = filters.MultipleChoiceFilter(choices=SourceKind.choices, distinct=False)
+    reliability = filters.MultipleChoiceFilter(choices=Reliability.choices, distinct=False)
 
     class Meta:
         model = Source
@@ -132,7 +132,7 @@ class DocumentFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Search title, DOI, URL and text")
     language = filters.CharFilter()
     source_reliability = filters.MultipleChoiceFilter(
-        field_name="source__reliability", choices=Reliability.choices
+        field_name="source__reliability", choices=Reliability.choices, distinct=False
     )
     published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
@@ -175,7 +175,7 @@ class EvidenceFilter(filters.FilterSet):
     passage = IdFilter(field_name="passage")
     project = IdFilter(field_name="claim__project")
     document = IdFilter(field_name="passage__document")
-    stance = filters.MultipleChoiceFilter(choices=Stance.choices)
+    stance = filters.MultipleChoiceFilter(choices=Stance.choices, distinct=False)
     author = filters.CharFilter(field_name="author__username")
 
     class Meta:
@@ -183,15 +183,18 @@ class EvidenceFilter(filters.FilterSet):
         fields = []
 
 
+# MultipleChoiceFilters say distinct=False: none of them joins a multi-valued
+# relation (topics and stance filter through subqueries), and SELECT DISTINCT
+# over every selected column keeps PostgreSQL from walking the id index.
 class ClaimFilter(filters.FilterSet):
     project = IdFilter(field_name="project")
     passage = IdFilter(field_name="passage")
     document = IdFilter(field_name="passage__document")
     source = IdFilter(field_name="passage__document__source")
-    status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
-    kind = filters.MultipleChoiceFilter(choices=ClaimKind.choices)
+    status = filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
+    kind = filters.MultipleChoiceFilter(choices=ClaimKind.choices, distinct=False)
     topic = filters.CharFilter(method="filter_topic", label="Topic name (or id)")
-    credibility = filters.MultipleChoiceFilter(choices=Credibility.choices)
+    credibility = filters.MultipleChoiceFilter(choices=Credibility.choices, distinct=False)
     credibility_min = filters.NumberFilter(
         field_name="credibility", lookup_expr="gte", min_value=1, max_value=6
     )
@@ -199,12 +202,17 @@ class ClaimFilter(filters.FilterSet):
         field_name="credibility", lookup_expr="lte", min_value=1, max_value=6
     )
     source_reliability = filters.MultipleChoiceFilter(
-        field_name="passage__document__source__reliability", choices=Reliability.choices
+        field_name="passage__document__source__reliability",
+        choices=Reliability.choices,
+        distinct=False,
     )
     author = filters.CharFilter(field_name="author__username")
     reviewer = filters.CharFilter(field_name="reviewer__username")
     stance = filters.MultipleChoiceFilter(
-        choices=Stance.choices, method="filter_stance", label="Has evidence with this stance"
+        choices=Stance.choices,
+        method="filter_stance",
+        label="Has evidence with this stance",
+        distinct=False,
     )
     has_evidence = filters.ChoiceFilter(
         choices=[(value, value) for value in (*TRUE_VALUES, *FALSE_VALUES)],
