@@ -65,8 +65,9 @@ CUT_QUERIES = {
 # Plus transaction control, logged as queries: BEGIN and COMMIT, and on
 # PostgreSQL SET TRANSACTION ISOLATION LEVEL REPEATABLE READ.
 TRANSACTION_QUERIES = {"sqlite": 2, "postgresql": 3}
-# Session, user, the release (project and author joined), its files, the chunks.
-DOWNLOAD_QUERIES = 5
+# Session, user, the release (project and author joined), its files, the number of
+# chunks, then one query per 1 MiB chunk (these files are one chunk each).
+DOWNLOAD_QUERIES = 6
 # Session, user, the page of releases (project and author joined), their files.
 LIST_QUERIES = 4
 
