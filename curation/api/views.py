@@ -12,13 +12,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .. import services
-from ..choices import ExportFormat
+from ..choices import ExportFormat, Role
 from ..extract import format_for_path
 from ..importing import document_input
 from ..models import (
@@ -60,16 +61,20 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return super().get_serializer_class()
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_service(
-            actor=self.request.user, **serializer.validated_data
-        )
+        created = self.create_service(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.reread(created)
 
     def perform_update(self, serializer):
-        serializer.instance = self.update_service(
+        updated = self.update_service(
             actor=self.request.user,
             **{self.service_argument: serializer.instance},
             **serializer.validated_data,
         )
+        serializer.instance = self.reread(updated)
+
+    def reread(self, instance):
+        """The row as lists show it (counts and joins), after a service wrote it."""
+        return self.get_queryset().get(pk=instance.pk)
 
     def perform_destroy(self, instance):
         self.delete_service(actor=self.request.user, **{self.service_argument: instance})
@@ -104,9 +109,8 @@ class MembershipViewSet(ScopedViewSet):
     ordering_fields = ["id", "role", "created_at"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.membership_set(
-            actor=self.request.user, **serializer.validated_data
-        )
+        data = {"role": Role.VIEWER, **serializer.validated_data}  # the model's default
+        serializer.instance = services.membership_set(actor=self.request.user, **data)
 
     def perform_update(self, serializer):
         membership = serializer.instance
@@ -635,3 +639,10 @@ class ReleaseViewSet(
         response["ETag"] = f'"{file.sha256}"'
         response["X-Content-SHA256"] = file.sha256
         return response
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request, *args, **kwargs):
+    raise NotFound("No such endpoint under /api/v1/.")
