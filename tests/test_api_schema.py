@@ -245,7 +245,7 @@ def test_api(case, auth_headers):
 
 
 def call(method: str, path: str, headers: dict, pk: int | None = None, **parts):
-    """One request through the served schema (no known-bug filter), in-process."""
+    """One request through the served schema, in-process."""
     path_parameters = {} if pk is None else {"id": pk}
     case = served[path][method].Case(path_parameters=path_parameters, **parts)
     return case, case.call(app=application, headers=headers)
