@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format fixtures bench-import clean
+.PHONY: install demo test lint format fixtures bench-import bench-api bench-export bench-workspace clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -57,8 +57,19 @@ fixtures: install
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/fixtures.sqlite3 $(PY) manage.py dumpdata \
 		auth.user curation --natural-foreign --natural-primary --indent 1 -o fixtures/demo.json
 
+# Benchmarks print their figures (docs/benchmarks.md records them); each
+# recreates its own PostgreSQL database on 127.0.0.1:5432.
 bench-import: install
 	$(PY) bench/import.py
+
+bench-api: install
+	$(PY) bench/api.py
+
+bench-export: install
+	$(PY) bench/export.py
+
+bench-workspace: install
+	$(PY) bench/workspace.py
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3
