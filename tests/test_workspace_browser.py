@@ -633,6 +633,7 @@ def test_keyboard_reaches_the_workspace_controls(login, team, unicode_document):
     page.locator("#claim-dialog[open]").wait_for(state="detached")
     # The shortcut does the same from anywhere outside a form field.
     select_quote(page, "#document-text", "the envoy Zoë said")
+    wait_until(page, "!document.getElementById('new-claim').disabled")
     page.keyboard.press("n")
     page.locator("#claim-dialog[open] blockquote", has_text="the envoy Zoë said").wait_for()
     page.keyboard.press("Escape")

@@ -398,7 +398,7 @@ class DocumentPage {
     });
     this.newClaimButton.addEventListener("click", () => this.openClaimForm());
     document.addEventListener("keydown", (event) => {
-      if (event.key === "n" && !event.target.closest("input, textarea, select, dialog") && config.canAnnotate) {
+      if (event.key === "n" && !event.target.closest("input, textarea, select, dialog[open]") && config.canAnnotate) {
         if (this.highlighter.selection()) {
           event.preventDefault();
           this.openClaimForm();
