@@ -48,8 +48,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+from common import ROOT, corpus_paragraphs, recreate_database
+
 PASSAGES_PER_DOCUMENT = 50
 BATCH = 10_000
 
@@ -63,25 +63,6 @@ TARGETS = {
 
 
 # -- seeding (in-process, Django) ----------------------------------------------------
-
-
-def paragraphs() -> list[str]:
-    found = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        found += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
-    if not found:
-        sys.exit(f"No corpus paragraphs found in {CORPUS}")
-    return found
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def spans_of(length: int) -> list[tuple[int, int]]:
@@ -124,7 +105,7 @@ def seed(n_claims: int, n_documents: int) -> dict:
     from curation.text import normalize_text, quote_context, text_sha256
 
     rng = random.Random(20261122)
-    pool = paragraphs()
+    pool = corpus_paragraphs()
     laps = [time.perf_counter()]
 
     def lap(name: str) -> None:

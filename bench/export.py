@@ -40,10 +40,9 @@ import time
 import warnings
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+from common import ROOT, corpus_paragraphs, recreate_database
+
 SLUG = "bench-export"
 VIEWER = "bench-viewer"
 SEED = 20261123
@@ -51,27 +50,6 @@ BATCH = 50_000
 CONTEXT = 32  # curation.text.CONTEXT_WIDTH
 
 # --- seeding -----------------------------------------------------------------------------
-
-
-def paragraphs() -> list[str]:
-    found = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        # A few KB per document: leave out the one 40 KB scraped line.
-        found += [p.strip() for p in text.split("\n\n") if 40 < len(p.strip()) <= 2500]
-    if not found:
-        sys.exit(f"No corpus paragraphs found in {CORPUS}")
-    return found
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django(url: str) -> None:
@@ -148,7 +126,7 @@ def seed(n_claims: int, n_documents: int, evidence_per_claim: int) -> dict:
     bulk_insert(topics)
     topic_ids = [t.pk for t in topics]
 
-    pool = paragraphs()
+    pool = corpus_paragraphs()
     documents = []
     for i in range(n_documents):
         body = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(3, 7)))

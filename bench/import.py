@@ -22,23 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def paragraphs() -> list[str]:
-    found = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        found += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
-    if not found:
-        sys.exit(f"No corpus paragraphs found in {CORPUS}")
-    return found
+from common import ROOT, corpus_paragraphs, recreate_database
 
 
 def build_files(directory: Path, n: int) -> int:
     rng = random.Random(20261122)
-    pool = paragraphs()
+    pool = corpus_paragraphs()
     total = 0
     for i in range(n):
         body = "\n\n".join(rng.choice(pool) for _ in range(rng.randint(2, 8)))
@@ -47,15 +36,6 @@ def build_files(directory: Path, n: int) -> int:
         total += len(data)
         (directory / f"doc{i:06d}.txt").write_bytes(data)
     return total
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:

@@ -33,11 +33,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+from common import ROOT, corpus_paragraphs, recreate_database
+
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import PASSWORD, chromium_missing, launch, workspace_path  # noqa: E402
+from tests.browser import PASSWORD, chromium_missing, launch, workspace_path
 
 USERNAME = "bench"
 RENDER_TARGET_MS = 1500
@@ -175,16 +175,6 @@ async () => {
 # -- data ---------------------------------------------------------------------------
 
 
-def corpus_paragraphs() -> list[str]:
-    found = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        found += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
-    if not found:
-        sys.exit(f"No corpus paragraphs found in {CORPUS}")
-    return found
-
-
 def build_text(size: int) -> str:
     """About `size` bytes of UTF-8: corpus paragraphs in a seeded order, repeated."""
     from curation.text import normalize_text
@@ -314,21 +304,6 @@ def seed(passage_count: int, size: int) -> tuple[int, int]:
             )
         EvidenceLink.objects.bulk_create(links, batch_size=1000)
     return document.pk, len(text.encode("utf-8"))
-
-
-def recreate_database(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # -- the server ------------------------------------------------------------------------
