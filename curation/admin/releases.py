@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..choices import ClaimStatus, Credibility, ExportFormat, Reliability, Role
+from ..exports.http import release_file_response
 from ..models import Project, Release, Topic
-from ..services import release_cut, release_file_chunks, release_filter
+from ..services import release_cut, release_filter
 from .base import AdminServiceError, ScopedAdmin, service_errors
 
 
@@ -191,10 +192,7 @@ class ReleaseAdmin(ScopedAdmin):
         file = release and next((f for f in release.files.all() if f.format == fmt), None)
         if file is None:
             raise Http404("No such release file.")
-        response = StreamingHttpResponse(release_file_chunks(file), content_type="application/zip")
-        response["Content-Length"] = str(file.size)
-        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        return response
+        return release_file_response(file)
 
 
 def cut_release(modeladmin, request, queryset):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..choices import ExportFormat, Role
+from ..exports.http import release_file_response
 from ..extract import format_for_path
 from ..importing import document_input
 from ..models import (
@@ -631,14 +631,7 @@ class ReleaseViewSet(
         if file is None:
             available = ", ".join(f.format for f in release.files.all()) or "none"
             raise NotFound(f"This release has no {fmt!r} file (available: {available}).")
-        response = StreamingHttpResponse(
-            services.release_file_chunks(file), content_type="application/zip"
-        )
-        response["Content-Length"] = str(file.size)
-        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        response["ETag"] = f'"{file.sha256}"'
-        response["X-Content-SHA256"] = file.sha256
-        return response
+        return release_file_response(file)
 
 
 @extend_schema(exclude=True)
