@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["curation.api.permissions.IsActiveUser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "curation.api.filters.FilterBackend",
         "curation.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.ClaimdeskCursorPagination",

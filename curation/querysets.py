@@ -28,14 +28,16 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        prefix = f"{self.project_path}__" if self.project_path else ""
-        # One membership per (project, user): the join cannot duplicate rows.
-        return self.filter(
-            **{
-                f"{prefix}memberships__user": user,
-                f"{prefix}memberships__role__in": roles_at_least(minimum),
-            }
+        from .models import Membership
+
+        projects = Membership.objects.filter(user=user, role__in=roles_at_least(minimum)).values(
+            "project_id"
         )
+        # A subquery (a semi-join), not a join through the project to its
+        # memberships: two tables fewer for PostgreSQL to plan on every list
+        # (measured: planning was most of a claims page's database time).
+        key = f"{self.project_path}__in" if self.project_path else "pk__in"
+        return self.filter(**{key: projects})
 
     def in_project(self, project):
         key = f"{self.project_path}_id" if self.project_path else "pk"

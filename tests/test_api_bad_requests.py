@@ -745,3 +745,19 @@ def test_topic_of_another_project_is_unknown(anna, document, other_project):
     assert response.status_code == 400
     assert "topics" in field_errors(response)
     assert not HistoryEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Python takes offsets up to ±23:59, PostgreSQL only ±15:59: converted to UTC.
+        ("0400-02-23T04:05:51.039180-22:16", 200),
+        ("2026-11-22T10:00:00+23:59", 200),
+        ("0001-01-01T00:00:00+01:00", 400),  # before year 1 in UTC
+        ("tomorrow", 400),
+    ],
+)
+def test_claim_date_filters_take_any_iso_offset(olga, value, expected):
+    response = olga.get(CLAIMS, {"created_after": value, "updated_before": value})
+
+    assert response.status_code == expected, response.content

@@ -4,12 +4,16 @@ A count that grows with the page is an N+1. Requests authenticate by token, so t
 first query of each request is the token (with its user) lookup.
 """
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
+from curation import services
+from curation.api import serializers as s
 from curation.choices import Role, Stance
 from curation.models import Claim, Document, EvidenceLink, Membership, Passage, Source, Topic
 
@@ -39,17 +43,16 @@ QUERY_PINS = {
     "documents": 2,
     # token, rows with document and project joined
     "passages": 2,
-    # token, claims (project, passage, document, source, author, reviewer joined), topics,
-    # evidence (with passage, document and author joined), and the caller's roles (one
-    # query for the page's `permissions`)
-    "claims": 5,
+    # token, claim rows (passage, document, source joined), evidence rows (passage,
+    # document joined), topic names, usernames, and the caller's roles (one query for
+    # the page's `permissions`)
+    "claims": 6,
     # token, rows with claim, project, passage, document and author joined
     "evidence": 2,
     # token, rows with project and a claim count
     "topics": 2,
-    # token, the claim, topics, evidence, evidence passages, their documents, evidence
-    # authors, the caller's roles
-    "claim detail": 5,
+    # token, then as a list: the claim's row, its evidence, topics, usernames, roles
+    "claim detail": 6,
 }
 
 LISTS = {
@@ -139,8 +142,8 @@ def test_list_query_count_does_not_grow_with_the_page(
 # name: (filters, pin). Id filters (project, source, passage, …) never look the id up:
 # no extra query, and another project's id answers like a missing one.
 FILTERED = {
-    "claims": ("status=draft&has_evidence=true&topic=topic+1&credibility_min=2&q=grain", 5),
-    "claims by project": ("project={project}&status=draft", 5),
+    "claims": ("status=draft&has_evidence=true&topic=topic+1&credibility_min=2&q=grain", 6),
+    "claims by project": ("project={project}&status=draft", 6),
     "evidence": ("stance=supports&author=rafael&project={project}", 2),
     "passages": ("project={project}&start_gte=0&q=exports", 2),
     "documents": ("source_reliability=A&source_reliability=B&q=doc", 2),
@@ -188,3 +191,30 @@ def test_lists_never_load_document_texts(dataset, owner_client, name):
     column = '"curation_document"."text"'
     loading = [query["sql"][:120] for query in queries.captured_queries if column in query["sql"]]
     assert loading == []
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Kolkata"])
+def test_claims_read_from_rows_equal_the_serializer(
+    dataset, project, owner, reviewer, owner_client, settings, time_zone
+):
+    """The API builds claims from rows (`claim_reads`); `ClaimSerializer` is the contract."""
+    settings.TIME_ZONE = time_zone
+    first = Claim.objects.order_by("pk").first()
+    services.claim_move(actor=owner, claim=first, move="submit", note="")
+    services.claim_move(actor=reviewer, claim=first, move="accept", note="Checked: «ok» 👍")
+    sourceless = DocumentFactory(project=project, source=None, text=TEXT)
+    ClaimFactory(passage=PassageFactory(document=sourceless, start=0, end=9), author=None)
+
+    response = owner_client.get("/api/v1/claims/?page_size=100")
+    detail = owner_client.get(f"/api/v1/claims/{first.pk}/")
+
+    assert response.status_code == detail.status_code == 200
+    request = APIRequestFactory().get("/")
+    request.user = owner
+    context = {"request": request, "roles": services.roles_by_project(owner)}
+    claims = Claim.objects.with_related().with_evidence().order_by("-pk")
+    expected = s.ClaimSerializer(claims, many=True, context=context).data
+    assert response.json()["results"] == json.loads(json.dumps(expected))
+    assert detail.json() == json.loads(json.dumps(expected[-1]))
+    assert {c["source_reliability"] for c in expected} >= {"F", "A"}
+    assert any(c["reviewer"] == "rafael" and c["reviewed_at"] for c in expected)

@@ -1,8 +1,11 @@
 """Declarative viewsets: scoped querysets, one FilterSet each, writes through services."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -36,6 +40,7 @@ from ..models import (
 from ..text import UndecodableText, decode_document
 from . import filters
 from . import serializers as s
+from .claim_reads import claim_rows, represent_claims
 from .exceptions import PreconditionFailed
 from .permissions import IsActiveUser
 
@@ -344,10 +349,6 @@ class EvidenceViewSet(ScopedViewSet):
             )
 
 
-def claim_etag(claim: Claim) -> str:
-    return f'"{claim.pk}.{claim.version}"'
-
-
 VERSIONED = extend_schema(
     parameters=[
         OpenApiParameter(
@@ -368,29 +369,40 @@ class ClaimViewSet(ScopedViewSet):
     Writes take the claim's `version` (or an `If-Match` ETag); a stale one is 412.
     """
 
-    queryset = Claim.objects.with_related().with_evidence()
+    queryset = Claim.objects.all()
     serializer_class = s.ClaimSerializer
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at", "credibility", "status", "kind"]
 
-    def get_serializer_context(self):
-        # The caller's roles, once per request: each claim says what they may do.
-        return {
-            **super().get_serializer_context(),
-            "roles": services.roles_by_project(self.request.user),
-        }
-
     # -- reading --------------------------------------------------------------
+    # Responses are built from rows (`claim_reads`), not by the serializer:
+    # the same shape at a fraction of the cost (see that module).
+    @cached_property
+    def roles(self) -> dict:
+        """The caller's roles, once per request: each claim says what they may do."""
+        return services.roles_by_project(self.request.user)
+
+    def represent(self, rows) -> list[dict]:
+        return represent_claims(list(rows), user=self.request.user, roles=self.roles)
+
+    def list(self, request, *args, **kwargs):
+        rows = claim_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(self.represent(rows))
+        return self.get_paginated_response(self.represent(page))
+
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["id"]}.{response.data["version"]}"'
-        return response
+        rows = claim_rows(self.filter_queryset(self.get_queryset()))
+        return self._respond_row(get_object_or_404(rows, pk=kwargs["pk"]))
 
     def _respond(self, claim: Claim, code=status.HTTP_200_OK) -> Response:
-        claim = self.get_queryset().get(pk=claim.pk)
-        response = Response(self.get_serializer(claim).data, status=code)
-        response["ETag"] = claim_etag(claim)
+        return self._respond_row(claim_rows(self.get_queryset()).get(pk=claim.pk), code)
+
+    def _respond_row(self, row: dict, code=status.HTTP_200_OK) -> Response:
+        response = Response(self.represent([row])[0], status=code)
+        response["ETag"] = f'"{row["id"]}.{row["version"]}"'
         return response
 
     # -- creating ---------------------------------------------------------------
@@ -461,11 +473,9 @@ class ClaimViewSet(ScopedViewSet):
                 transaction.set_rollback(True)
         if errors:
             return self._bulk_errors(errors, len(items))
-        by_pk = {
-            claim.pk: claim
-            for claim in self.get_queryset().filter(pk__in=[claim.pk for claim in created])
-        }
-        data = self.get_serializer([by_pk[claim.pk] for claim in created], many=True).data
+        rows = claim_rows(self.get_queryset().filter(pk__in=[claim.pk for claim in created]))
+        by_pk = {row["id"]: row for row in rows}
+        data = self.represent(by_pk[claim.pk] for claim in created)
         return Response(data, status=status.HTTP_201_CREATED)
 
     @staticmethod

@@ -51,9 +51,10 @@ def roles_by_project(user) -> dict[int, Role]:
         return {}
     return {
         project_id: Role(role)
-        for project_id, role in Membership.objects.filter(user=user).values_list(
-            "project_id", "role"
-        )
+        # order_by(): no join to the projects for Meta.ordering.
+        for project_id, role in Membership.objects.filter(user=user)
+        .order_by()
+        .values_list("project_id", "role")
     }
 
 

@@ -1,0 +1,183 @@
+"""Claims as the API reads them, built from rows rather than model instances.
+
+A page of 100 claims with two evidence links each means ~600 model instances
+and ~400 nested serializers: ~60 ms of CPU per page, most of a list request.
+This module builds the same dictionaries from `values()` rows in five queries
+(the page, its evidence, topics and usernames, the caller's roles), whatever
+the page size. `ClaimSerializer` stays the contract: it validates writes, documents the
+shape in the OpenAPI schema, and tests check that both give identical output.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..choices import Reliability, Role
+from ..models import Claim, EvidenceLink
+from ..services import allowed_moves, can_edit_claim
+
+ZERO = timedelta(0)
+
+# The columns of one claim and its own passage (document title, source grade).
+CLAIM_COLUMNS = (
+    "id",
+    "uuid",
+    "project_id",
+    "passage_id",
+    "passage__document_id",
+    "passage__document__title",
+    "passage__start",
+    "passage__end",
+    "passage__exact",
+    "passage__prefix",
+    "passage__suffix",
+    "passage__document__source__reliability",
+    "statement",
+    "kind",
+    "attributed_to",
+    "credibility",
+    "status",
+    "reviewer_id",
+    "review_note",
+    "reviewed_at",
+    "version",
+    "author_id",
+    "created_at",
+    "updated_at",
+)
+EVIDENCE_COLUMNS = (
+    "id",
+    "claim_id",
+    "stance",
+    "note",
+    "passage_id",
+    "passage__document_id",
+    "passage__document__title",
+    "passage__start",
+    "passage__end",
+    "passage__exact",
+    "passage__prefix",
+    "passage__suffix",
+    "author_id",
+    "created_at",
+)
+
+
+@dataclass(slots=True)
+class _Permissions:
+    """What `can_edit_claim` and `allowed_moves` read from a claim."""
+
+    author_id: int | None
+    status: str
+
+
+def claim_rows(claims: QuerySet) -> QuerySet:
+    """`claims` (scoped and filtered) as rows for `represent_claims`."""
+    return claims.values(*CLAIM_COLUMNS)
+
+
+def _passage(row: dict) -> dict:
+    return {
+        "id": row["passage_id"],
+        "document": row["passage__document_id"],
+        "document_title": row["passage__document__title"],
+        "start": row["passage__start"],
+        "end": row["passage__end"],
+        "exact": row["passage__exact"],
+        "prefix": row["passage__prefix"],
+        "suffix": row["passage__suffix"],
+    }
+
+
+def represent_claims(rows: list[dict], *, user, roles: dict[int, Role]) -> list[dict]:
+    """The API representation of each row, in order (three queries for the lot)."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    links = EvidenceLink.objects.filter(claim_id__any_of=ids).order_by("claim_id", "pk")
+    links = list(links.values(*EVIDENCE_COLUMNS))
+    assigned = Claim.topics.through.objects.filter(claim_id__any_of=ids).order_by("topic__name")
+    topics = defaultdict(list)
+    for claim_id, name in assigned.values_list("claim_id", "topic__name"):
+        topics[claim_id].append(name)
+    # Usernames in a query of their own: two more joins to the users table cost
+    # PostgreSQL more to plan than this query costs to run.
+    user_ids = {row["author_id"] for row in rows} | {row["reviewer_id"] for row in rows}
+    user_ids |= {link["author_id"] for link in links}
+    user_ids.discard(None)
+    usernames = dict(
+        get_user_model().objects.filter(pk__any_of=user_ids).values_list("pk", "username")
+    )
+    usernames[None] = None
+    when = _datetime_formatter()
+    evidence = defaultdict(list)
+    for link in links:
+        evidence[link["claim_id"]].append(
+            {
+                "id": link["id"],
+                "stance": link["stance"],
+                "note": link["note"],
+                "passage": _passage(link),
+                "author": usernames[link["author_id"]],
+                "created_at": when(link["created_at"]),
+            }
+        )
+    return [
+        _claim(row, evidence[row["id"]], topics[row["id"]], usernames, when, user, roles)
+        for row in rows
+    ]
+
+
+def _datetime_formatter():
+    """DRF's datetime format (ISO 8601 in the current time zone, `Z` for UTC),
+    with the time zone looked up once per response rather than per value."""
+    zone = timezone.get_current_timezone()
+    utc = zone.utcoffset(None) == ZERO  # a fixed offset of zero (zones with DST: None)
+
+    def when(value):
+        if value is None:
+            return None
+        if utc and value.utcoffset() == ZERO:  # the database's own (UTC) values
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return when
+
+
+def _claim(row: dict, evidence: list, topics: list, usernames, when, user, roles) -> dict:
+    reliability = row["passage__document__source__reliability"] or Reliability.F.value
+    return {
+        "id": row["id"],
+        "uuid": str(row["uuid"]),
+        "project": row["project_id"],
+        "passage": _passage(row),
+        "statement": row["statement"],
+        "kind": row["kind"],
+        "attributed_to": row["attributed_to"],
+        "topics": topics,
+        "credibility": row["credibility"],
+        "source_reliability": reliability,
+        "grade": f"{reliability}{row['credibility']}",
+        "status": row["status"],
+        "reviewer": usernames[row["reviewer_id"]],
+        "review_note": row["review_note"],
+        "reviewed_at": when(row["reviewed_at"]),
+        "version": row["version"],
+        "author": usernames[row["author_id"]],
+        "created_at": when(row["created_at"]),
+        "updated_at": when(row["updated_at"]),
+        "evidence": evidence,
+        "permissions": claim_permissions(row, user, roles),
+    }
+
+
+def claim_permissions(row: dict, user, roles: dict[int, Role]) -> dict:
+    """What the caller may do with the claim now: edit, and which review moves."""
+    role = Role.OWNER if user.is_superuser else roles.get(row["project_id"])
+    claim = _Permissions(author_id=row["author_id"], status=row["status"])
+    return {"edit": can_edit_claim(user, claim, role), "moves": allowed_moves(user, claim, role)}
