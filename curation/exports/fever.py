@@ -1,6 +1,6 @@
 """FEVER-style JSONL: one claim per line with a label derived from its evidence."""
 
-from .common import FormatWriter, dumps
+from .common import FormatWriter, json_bytes
 
 README = """\
 `fever.jsonl`: one claim per line in the style of the FEVER shared task
@@ -49,10 +49,10 @@ class FeverWriter(FormatWriter):
                 for link in row.evidence
                 if link.stance == stance
             ]  # fmt: skip
-        self.entry.text.write(dumps({
+        self.entry.write(json_bytes({
             "id": row.id, "claim_id": row.uuid, "claim": row.statement, "label": label,
             "evidence": evidence, "grade": row.grade, "topics": row.topics,
-        }) + "\n")  # fmt: skip
+        }, line=True))  # fmt: skip
 
     def finish(self):
         self.entry.close()

@@ -1,4 +1,4 @@
-from .common import FormatWriter, claim_json, dumps
+from .common import FormatWriter, claim_json, json_bytes
 
 README = """\
 `claims.jsonl`: one claim per line, UTF-8, the lossless native format.
@@ -23,7 +23,7 @@ class JsonlWriter(FormatWriter):
         self.entry = package.open_data("claims.jsonl")
 
     def write(self, row):
-        self.entry.text.write(dumps(claim_json(row)) + "\n")
+        self.entry.write(json_bytes(claim_json(row), line=True))
 
     def finish(self):
         self.entry.close()

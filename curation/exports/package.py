@@ -1,7 +1,12 @@
 """Release packaging: a zip per format, written once, in 1 MiB chunks, with a
 manifest (release metadata, filter, counts, SHA-256 of each data file) and a
 README describing the fields. Entries carry the release's timestamp, so the
-bytes depend only on the data."""
+bytes depend only on the data.
+
+Writers hand data over in order; compressing, hashing and storing run on the
+cut's worker (see background.py), one call after another in that same order,
+so the bytes do not depend on thread timing either.
+"""
 
 import hashlib
 import io
@@ -9,8 +14,13 @@ import json
 import zipfile
 from collections.abc import Callable
 
+from isal import isal_zlib
+
 CHUNK_BYTES = 1024 * 1024
 FORMAT_VERSION = "1"
+# What a data entry gathers before handing it to the worker: large enough that the
+# hand-over costs nothing per line, small enough to keep the queue's memory flat.
+BLOCK_BYTES = 256 * 1024
 
 
 class ChunkSink(io.RawIOBase):
@@ -28,7 +38,6 @@ class ChunkSink(io.RawIOBase):
         return True
 
     def write(self, data) -> int:
-        data = bytes(data)
         self._buffer += data
         self.size += len(data)
         self.sha256.update(data)
@@ -50,31 +59,17 @@ class ChunkSink(io.RawIOBase):
         self._index += 1
 
 
-class HashingWriter(io.RawIOBase):
-    """Counts and hashes what passes into a zip entry."""
-
-    def __init__(self, target):
-        super().__init__()
-        self._target = target
-        self.size = 0
-        self.sha256 = hashlib.sha256()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self._target.write(data)
-        self.size += len(data)
-        self.sha256.update(data)
-        return len(data)
-
-
 class ReleaseZip:
-    """One format's zip: data entries, then manifest.json and README.md."""
+    """One format's zip: data entries, then manifest.json and README.md.
 
-    def __init__(self, sink: ChunkSink, date_time: tuple):
+    Every zip operation goes through `worker` (submit, in order); `close` waits for
+    them, so `sink.size`, `sink.sha256` and `data_files` are final when it returns.
+    """
+
+    def __init__(self, sink: ChunkSink, date_time: tuple, worker):
         self.sink = sink
         self.date_time = date_time
+        self.worker = worker
         self.zip = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED)
         self.data_files: dict[str, dict] = {}
 
@@ -88,35 +83,92 @@ class ReleaseZip:
         return info
 
     def open_data(self, name: str) -> "DataEntry":
-        raw = self.zip.open(self._info(name), mode="w", force_zip64=True)
-        return DataEntry(self, name, raw)
-
-    def write_text(self, name: str, text: str) -> None:
-        self.zip.writestr(self._info(name), text.encode("utf-8"))
+        entry = DataEntry(self, name)
+        self.worker.submit(entry._open_raw)
+        return entry
 
     def close(self, manifest: dict, readme: str) -> None:
+        self.worker.submit(self._close, manifest, readme)
+        self.worker.wait()
+
+    def _close(self, manifest: dict, readme: str) -> None:
+        # On the worker, after every entry's close: data_files is complete.
         manifest = {**manifest, "files": self.data_files}
-        self.write_text("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        self.write_text("README.md", readme)
+        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        self.zip.writestr(self._info("manifest.json"), text.encode("utf-8"))
+        self.zip.writestr(self._info("README.md"), readme.encode("utf-8"))
         self.zip.close()
         self.sink.flush_all()
 
 
 class DataEntry:
-    """A data file inside the zip, with a text interface and its checksum."""
+    """A data file inside the zip: `write` takes bytes, `text` is a text interface
+    (use one or the other). Checksum and size are taken on the worker."""
 
-    def __init__(self, owner: ReleaseZip, name: str, raw):
-        self.owner, self.name, self.raw = owner, name, raw
-        self.hashing = HashingWriter(raw)
-        self.buffered = io.BufferedWriter(self.hashing, buffer_size=256 * 1024)
-        self.text = io.TextIOWrapper(self.buffered, encoding="utf-8", newline="")
+    def __init__(self, owner: ReleaseZip, name: str):
+        self.owner, self.name = owner, name
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._text: io.TextIOWrapper | None = None
+        self._raw = None
+        self._size = 0
+        self._sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= BLOCK_BYTES:
+            self._hand_over()
+
+    @property
+    def text(self) -> io.TextIOWrapper:
+        if self._text is None:
+            self._text = io.TextIOWrapper(_BytesInto(self), encoding="utf-8", newline="")
+        return self._text
 
     def close(self) -> None:
-        self.text.flush()
-        self.buffered.flush()
-        self.text.detach()
-        self.raw.close()
-        self.owner.data_files[self.name] = {
-            "sha256": self.hashing.sha256.hexdigest(),
-            "bytes": self.hashing.size,
-        }
+        if self._text is not None:
+            self._text.flush()
+        self._hand_over()
+        self.owner.worker.submit(self._close_raw)
+
+    def _hand_over(self) -> None:
+        if self._pending:
+            self.owner.worker.submit(self._write_raw, b"".join(self._pending))
+            self._pending.clear()
+            self._pending_size = 0
+
+    # On the worker:
+
+    def _open_raw(self) -> None:
+        info = self.owner._info(self.name)
+        self._raw = self.owner.zip.open(info, mode="w", force_zip64=True)
+        # zipfile deflates with zlib: 95 MB/s on our servers, the slowest step of a cut.
+        # ISA-L writes the same format (any unzip reads it) four times faster and a
+        # little smaller. zipfile has no option for it; its compressor object has the
+        # same interface, so swap it before the first byte.
+        self._raw._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
+
+    def _write_raw(self, block: bytes) -> None:
+        self._sha256.update(block)
+        self._size += len(block)
+        self._raw.write(block)
+
+    def _close_raw(self) -> None:
+        self._raw.close()
+        self.owner.data_files[self.name] = {"sha256": self._sha256.hexdigest(), "bytes": self._size}
+
+
+class _BytesInto(io.RawIOBase):
+    """What a DataEntry's TextIOWrapper writes its encoded text into."""
+
+    def __init__(self, entry: DataEntry):
+        super().__init__()
+        self._entry = entry
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._entry.write(bytes(data))
+        return len(data)

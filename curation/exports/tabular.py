@@ -3,7 +3,7 @@
 import csv
 import tempfile
 
-from .common import FormatWriter, iso
+from .common import FormatWriter
 
 README = """\
 `claims.csv`: one row per claim; `evidence.csv`: one row per evidence link,
@@ -53,8 +53,8 @@ class CsvWriter(FormatWriter):
         self.claim_rows.writerow([safe(value) for value in (
             row.uuid, row.statement, row.kind, row.attributed_to, "; ".join(row.topics),
             row.credibility, row.source_name, row.source_reliability, row.grade, row.status,
-            row.reviewer, row.review_note, iso(row.reviewed_at), row.author, row.version,
-            iso(row.created_at), iso(row.updated_at), p.document_id, p.document_title,
+            row.reviewer, row.review_note, row.reviewed_at, row.author, row.version,
+            row.created_at, row.updated_at, p.document_id, p.document_title,
             p.document_url, p.document_doi, p.start, p.end, p.exact, p.prefix, p.suffix,
             len(row.evidence),
         )])  # fmt: skip

@@ -6,7 +6,7 @@ whose body is the claim's annotation. Targets carry a TextQuoteSelector and a
 TextPositionSelector (Unicode code points of the normalised text).
 """
 
-from .common import FormatWriter, document_iri, dumps, iso
+from .common import FormatWriter, document_iri, dumps, json_bytes
 
 README = """\
 `annotations.jsonld`: a W3C Web Annotation `AnnotationCollection`
@@ -63,15 +63,17 @@ class WebAnnotationWriter(FormatWriter):
             }
         )
         # Stream the items: open the page by hand and close it in finish().
-        self.entry.text.write(
-            head[:-1]
-            + ',"first":{"type":"AnnotationPage","id":'
-            + dumps(collection_id + ":1")
-            + ',"items":['
+        self.entry.write(
+            (
+                head[:-1]
+                + ',"first":{"type":"AnnotationPage","id":'
+                + dumps(collection_id + ":1")
+                + ',"items":['
+            ).encode("utf-8")
         )
 
     def _item(self, annotation: dict) -> None:
-        self.entry.text.write(("," if self.total else "") + dumps(annotation))
+        self.entry.write((b"," if self.total else b"") + json_bytes(annotation))
         self.total += 1
 
     def write(self, row):
@@ -86,7 +88,7 @@ class WebAnnotationWriter(FormatWriter):
         self._item({
             "id": claim_id, "type": "Annotation", "motivation": "assessing",
             "creator": {"type": "Person", "nickname": row.author} if row.author else None,
-            "created": iso(row.created_at), "modified": iso(row.updated_at),
+            "created": row.created_at, "modified": row.updated_at,
             "body": bodies, "target": target(row.passage),
         })  # fmt: skip
         for link in row.evidence:
@@ -100,5 +102,5 @@ class WebAnnotationWriter(FormatWriter):
             })  # fmt: skip
 
     def finish(self):
-        self.entry.text.write(f']}},"total":{self.total}}}\n')
+        self.entry.write(f']}},"total":{self.total}}}\n'.encode())
         self.entry.close()
