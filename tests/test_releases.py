@@ -13,8 +13,15 @@ atomic block.
 
 import hashlib
 import io
+import itertools
 import json
+import operator
+import random
+import threading
+import time
 import zipfile
+from contextlib import suppress
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -28,7 +35,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.choices import ClaimStatus, ExportFormat, Role
-from curation.exports import package
+from curation.exports import package, rows
+from curation.exports.background import SerialWorker, prefetched, serial_worker
+from curation.exports.jsonl import JsonlWriter
 from curation.models import (
     Claim,
     EvidenceLink,
@@ -39,7 +48,7 @@ from curation.models import (
     ReleaseFile,
     Topic,
 )
-from curation.services import SYSTEM, release_cut, release_file_chunks, release_filter
+from curation.services import SYSTEM, release_cut, release_file_chunks, release_filter, releases
 from curation.text import normalize_text
 
 from .factories import DocumentFactory, MembershipFactory, SourceFactory
@@ -53,7 +62,7 @@ ANONYMOUS_STATUSES = {401, 403}
 # Shared: role, project lock (SELECT … FOR UPDATE), last version, release insert,
 # the three row streams (claims, evidence, topics; server-side cursors on
 # PostgreSQL), the sources of evidence documents, the counts update. Each format:
-# its ReleaseFile insert, one chunk insert (data < 1 MiB) and its final update.
+# its ReleaseFile insert and its final update (chunk inserts: CHUNK_QUERIES).
 # The fixture adds five user-name queries and one per object kind (project,
 # sources, documents, topics, passages, claims, their topics, evidence).
 CUT_QUERIES = {
@@ -692,3 +701,191 @@ def test_command_refuses_an_unknown_user_without_creating_one(project, graded, t
 
     assert get_user_model().objects.count() == before
     assert not Release.objects.exists()
+
+
+# -- 9. helper threads and failures ----------------------------------------------------------
+
+
+def helper_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("release-")]
+
+
+def discarded_cut_bytes(project, owner, fmt: str) -> bytes:
+    """The zip of a cut that is then rolled back, so the next one is the same version."""
+
+    class Discard(Exception):
+        pass
+
+    with suppress(Discard), transaction.atomic():
+        release = cut(project, owner, formats=[fmt])
+        body = b"".join(release_file_chunks(release.files.get()))
+        raise Discard
+    return body
+
+
+@pytest.mark.django_db(transaction=True)  # the cut is the outermost transaction
+def test_a_failure_storing_chunks_rolls_the_whole_cut_back(project, owner, monkeypatch):
+    seed(project, 40)
+    monkeypatch.setattr(package, "CHUNK_BYTES", 1000)  # 1 MiB in production
+    stored = []
+    store = releases._chunk_saver
+
+    def saver_failing_at_the_fourth_chunk(file, **kwargs):
+        save = store(file, **kwargs)
+
+        def save_or_fail(index, data):
+            if index == 3:
+                raise OSError("disk full")
+            save(index, data)
+            stored.append(index)
+
+        return save_or_fail
+
+    monkeypatch.setattr(releases, "_chunk_saver", saver_failing_at_the_fourth_chunk)
+
+    with pytest.raises(OSError, match="disk full"):
+        release_cut(actor=owner, project=project, name="x", formats=["jsonl", "csv"])
+
+    assert stored == [0, 1, 2]  # written before the failure, then rolled back:
+    assert not Release.objects.exists()
+    assert not ReleaseFile.objects.exists()
+    assert not ReleaseChunk.objects.exists()
+    assert helper_threads() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_format_writer_stops_the_helper_threads_and_rolls_back(
+    project, owner, monkeypatch
+):
+    seed(project, 40)
+    monkeypatch.setattr(package, "BLOCK_BYTES", 500)  # many hand-overs to the writer thread
+    write = JsonlWriter.write
+    written = []
+
+    def write_then_fail(self, row):
+        if len(written) == 30:
+            raise RuntimeError("cannot write this row")
+        write(self, row)
+        written.append(row.id)
+
+    monkeypatch.setattr(JsonlWriter, "write", write_then_fail)
+
+    with pytest.raises(RuntimeError, match="cannot write this row"):
+        release_cut(actor=owner, project=project, name="x", formats=["jsonl"])
+
+    assert len(written) == 30
+    assert not Release.objects.exists()
+    assert not ReleaseChunk.objects.exists()
+    assert helper_threads() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_row_stream_fails_the_cut_and_rolls_back(project, owner, monkeypatch):
+    seed(project, 40)
+    batches = rows._batches
+
+    def first_batch_then_fail(cursor, size):
+        yield from itertools.islice(batches(cursor, 10), 1)
+        raise ConnectionError("server closed the connection")
+
+    monkeypatch.setattr(rows, "_batches", first_batch_then_fail)
+
+    with pytest.raises(ConnectionError, match="server closed"):
+        release_cut(actor=owner, project=project, name="x", formats=["jsonl"])
+
+    assert not Release.objects.exists()
+    assert helper_threads() == []
+
+
+def test_release_bytes_do_not_depend_on_thread_timing(project, owner, monkeypatch):
+    seed(project, 40)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 6, 1, tzinfo=UTC))
+    monkeypatch.setattr(package, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(package, "BLOCK_BYTES", 700)
+    expected = {fmt: discarded_cut_bytes(project, owner, fmt) for fmt in ALL_FORMATS}
+
+    # The same cuts with the writer and the row streams stalling at random.
+    jitter = random.Random(5)
+    write_raw, batches = package.DataEntry._write_raw, rows._batches
+
+    def slow_write_raw(self, block):
+        time.sleep(jitter.random() / 500)
+        write_raw(self, block)
+
+    def slow_batches(cursor, size):
+        for batch in batches(cursor, 7):
+            time.sleep(jitter.random() / 500)
+            yield batch
+
+    monkeypatch.setattr(package.DataEntry, "_write_raw", slow_write_raw)
+    monkeypatch.setattr(rows, "_batches", slow_batches)
+    for fmt in ALL_FORMATS:
+        assert discarded_cut_bytes(project, owner, fmt) == expected[fmt], fmt
+
+
+def test_serial_worker_runs_calls_in_order_and_raises_the_first_error():
+    done = []
+    worker = SerialWorker(depth=2)
+    for i in range(20):
+        worker.submit(done.append, i)
+    worker.wait()
+    assert done == list(range(20))
+
+    worker.submit(operator.truediv, 1, 0)
+    worker.submit(done.append, "skipped after the error")
+    with pytest.raises(ZeroDivisionError):
+        worker.wait()
+    with pytest.raises(ZeroDivisionError):
+        worker.submit(done.append, "refused")
+    worker.close()
+    assert done == list(range(20))
+    assert not worker._thread.is_alive()
+
+
+def test_serial_worker_block_skips_queued_calls_when_the_block_raises():
+    started = threading.Event()
+    done = []
+
+    def produce_then_fail():
+        with serial_worker(threaded=True) as worker:
+
+            def first():  # still running when the block fails: it is finished, not cut
+                started.set()
+                while not worker._cancelled:
+                    time.sleep(0.001)
+                done.append("first")
+
+            worker.submit(first)
+            worker.submit(done.append, "queued")
+            started.wait()
+            raise KeyError("the producer failed")
+
+    with pytest.raises(KeyError):
+        produce_then_fail()
+    assert done == ["first"]
+    assert helper_threads() == []
+
+
+def test_prefetched_raises_the_sources_error_where_it_happened():
+    def source():
+        yield 1
+        yield 2
+        raise LookupError("third item")
+
+    received = []
+    with pytest.raises(LookupError, match="third item"), prefetched(source()) as items:
+        received.extend(items)
+    assert received == [1, 2]
+
+
+def test_prefetched_stops_a_source_that_is_ahead_of_its_consumer():
+    produced = itertools.count()
+
+    def endless():
+        while True:
+            yield next(produced)
+
+    with prefetched(endless(), depth=2, name="release-test") as items:
+        assert next(items) == 0
+    assert helper_threads() == []
+    assert next(produced) <= 5  # it stopped within a few items of the queue's depth

@@ -13,6 +13,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from contextlib import suppress
 
 from isal import isal_zlib
 
@@ -31,13 +32,21 @@ class ChunkSink(io.RawIOBase):
         self._on_chunk = on_chunk
         self._buffer = bytearray()
         self._index = 0
+        self._discarded = False
         self.size = 0
         self.sha256 = hashlib.sha256()
 
     def writable(self) -> bool:
         return True
 
+    def discard(self) -> None:
+        """Drop what is buffered and everything written from now on."""
+        self._discarded = True
+        self._buffer.clear()
+
     def write(self, data) -> int:
+        if self._discarded:
+            return len(data)
         self._buffer += data
         self.size += len(data)
         self.sha256.update(data)
@@ -50,7 +59,7 @@ class ChunkSink(io.RawIOBase):
         return self.size
 
     def flush_all(self) -> None:
-        if self._buffer:
+        if self._buffer and not self._discarded:
             self._emit(bytes(self._buffer))
             self._buffer.clear()
 
@@ -72,6 +81,7 @@ class ReleaseZip:
         self.worker = worker
         self.zip = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED)
         self.data_files: dict[str, dict] = {}
+        self._entries: list[DataEntry] = []
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.date_time)
@@ -84,12 +94,25 @@ class ReleaseZip:
 
     def open_data(self, name: str) -> "DataEntry":
         entry = DataEntry(self, name)
+        self._entries.append(entry)
         self.worker.submit(entry._open_raw)
         return entry
 
     def close(self, manifest: dict, readme: str) -> None:
         self.worker.submit(self._close, manifest, readme)
         self.worker.wait()
+
+    def discard(self) -> None:
+        """After a failed cut, once the worker has stopped: store nothing more.
+
+        The zip is closed into the discarded sink: left open, its finaliser would try
+        to finish it later.
+        """
+        self.sink.discard()
+        with suppress(Exception):  # the failure may have left it unable to close
+            for entry in self._entries:
+                entry._close_raw_if_open()
+            self.zip.close()
 
     def _close(self, manifest: dict, readme: str) -> None:
         # On the worker, after every entry's close: data_files is complete.
@@ -153,6 +176,10 @@ class DataEntry:
         self._sha256.update(block)
         self._size += len(block)
         self._raw.write(block)
+
+    def _close_raw_if_open(self) -> None:
+        if self._raw is not None and not self._raw.closed:
+            self._raw.close()
 
     def _close_raw(self) -> None:
         self._raw.close()

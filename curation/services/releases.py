@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 
 import psycopg
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from ..bulk import bulk_insert
 from ..choices import ClaimStatus, ExportFormat, Reliability, Role
 from ..exports import WRITERS
 from ..exports.background import serial_worker
+from ..exports.common import FormatWriter
 from ..exports.fixture import FixtureWriter
 from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
 from ..exports.rows import ReleaseFilter, claim_rows
@@ -109,45 +111,73 @@ def release_cut(
 
 def _write_files(release: Release, filter: ReleaseFilter, formats: list[str]) -> None:
     claims = filter.claims(release.project)
-    date_time = release.created_at.astimezone(timezone.UTC).timetuple()[:6]
     # psycopg's connection is thread-safe: on PostgreSQL the zips are compressed, hashed
     # and stored on a helper thread, in this transaction, while the rows are written.
     threaded = connection.vendor == "postgresql"
-    with serial_worker(threaded=threaded) as worker:
-        outputs = []
-        for fmt in formats:
-            file = ReleaseFile.objects.create(
-                release=release, format=fmt, filename=_filename(release, fmt), size=0, sha256=""
-            )
-            sink = ChunkSink(_chunk_saver(file, any_thread=threaded))
-            package = ReleaseZip(sink, date_time, worker)
-            writer_class, readme = WRITERS[fmt]
-            if writer_class is FixtureWriter:
-                writer = writer_class(package, release, claims)
-            else:
-                writer = writer_class(package, release)
-            outputs.append((file, sink, package, writer, readme))
+    outputs: list[_Output] = []
+    try:
+        with serial_worker(threaded=threaded) as worker:
+            for fmt in formats:
+                outputs.append(_Output.open(release, fmt, claims, worker, threaded=threaded))
+            _write_rows(release, claims, [output.writer for output in outputs])
+            for output in outputs:
+                output.finish(release)
+    except BaseException:
+        # The worker has stopped and the transaction rolls back: nothing more may be stored.
+        for output in outputs:
+            output.package.discard()
+        raise
 
-        counts = _Counts()
-        # closing(): the row streams' helper threads stop before the transaction ends.
-        with closing(claim_rows(claims)) as rows:
-            for row in counts.track(rows):
-                for _, _, _, writer, _ in outputs:
-                    writer.write(row)
 
-        release.claim_count = counts.claims
-        release.evidence_count = counts.evidence
-        release.document_count = len(counts.documents)
-        release.source_count = len(counts.sources)
-        release.save(
-            update_fields=["claim_count", "evidence_count", "document_count", "source_count"]
+@dataclass
+class _Output:
+    """One format of a cut: its file, its zip, and the writer that fills it."""
+
+    file: ReleaseFile
+    sink: ChunkSink
+    package: ReleaseZip
+    writer: FormatWriter
+    readme: str
+
+    @classmethod
+    def open(cls, release: Release, fmt: str, claims, worker, *, threaded: bool) -> "_Output":
+        file = ReleaseFile.objects.create(
+            release=release, format=fmt, filename=_filename(release, fmt), size=0, sha256=""
         )
-        for file, sink, package, writer, readme in outputs:
-            writer.finish()
-            package.close(_manifest(release, file.format), _readme(release, file.format, readme))
-            file.size, file.sha256 = sink.size, sink.sha256.hexdigest()
-            file.data_files = {name: info["sha256"] for name, info in package.data_files.items()}
-            file.save(update_fields=["size", "sha256", "data_files"])
+        sink = ChunkSink(_chunk_saver(file, any_thread=threaded))
+        date_time = release.created_at.astimezone(timezone.UTC).timetuple()[:6]
+        package = ReleaseZip(sink, date_time, worker)
+        writer_class, readme = WRITERS[fmt]
+        if writer_class is FixtureWriter:
+            writer = writer_class(package, release, claims)
+        else:
+            writer = writer_class(package, release)
+        return cls(file, sink, package, writer, readme)
+
+    def finish(self, release: Release) -> None:
+        fmt = self.file.format
+        self.writer.finish()
+        self.package.close(_manifest(release, fmt), _readme(release, fmt, self.readme))
+        self.file.size, self.file.sha256 = self.sink.size, self.sink.sha256.hexdigest()
+        self.file.data_files = {
+            name: info["sha256"] for name, info in self.package.data_files.items()
+        }
+        self.file.save(update_fields=["size", "sha256", "data_files"])
+
+
+def _write_rows(release: Release, claims, writers: list[FormatWriter]) -> None:
+    """One pass over the rows feeds every format; then the release gets its counts."""
+    counts = _Counts()
+    # closing(): the row streams' helper threads stop before the transaction ends.
+    with closing(claim_rows(claims)) as rows:
+        for row in counts.track(rows):
+            for writer in writers:
+                writer.write(row)
+    release.claim_count = counts.claims
+    release.evidence_count = counts.evidence
+    release.document_count = len(counts.documents)
+    release.source_count = len(counts.sources)
+    release.save(update_fields=["claim_count", "evidence_count", "document_count", "source_count"])
 
 
 class _Counts:
