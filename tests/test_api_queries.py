@@ -218,3 +218,27 @@ def test_claims_read_from_rows_equal_the_serializer(
     assert detail.json() == json.loads(json.dumps(expected[-1]))
     assert {c["source_reliability"] for c in expected} >= {"F", "A"}
     assert any(c["reviewer"] == "rafael" and c["reviewed_at"] for c in expected)
+
+
+def test_created_claims_answer_what_a_read_answers(dataset, project, owner_client):
+    """A POST answers from memory (`represent_new_claims`): the same as a GET after it."""
+    document = Document.objects.filter(source__isnull=False).order_by("pk").first()
+    passage = Passage.objects.filter(document=document).order_by("pk").last()
+    one = {
+        "passage_input": {"document": document.pk, "exact": "Independent analysts"},
+        "topics": ["topic 3", "topic 1"],
+        "statement": "Analysts doubt it 👀",
+    }
+    by_id = {"passage_id": passage.pk, "kind": "opinion", "credibility": 5}
+
+    created = owner_client.post("/api/v1/claims/", one, format="json")
+    many = owner_client.post("/api/v1/claims/", [by_id, {**one, "topics": []}], format="json")
+
+    assert created.status_code == many.status_code == 201, (created.content, many.content)
+    for answer in [created.json(), *many.json()]:
+        read = owner_client.get(f"/api/v1/claims/{answer['id']}/")
+        assert answer == read.json()
+    assert created["ETag"] == f'"{created.json()["id"]}.1"'
+    assert created.json()["topics"] == ["topic 1", "topic 3"]
+    assert created.json()["permissions"] == {"edit": True, "moves": ["submit"]}
+    assert many.json()[0]["source_reliability"] == passage.document.source.reliability

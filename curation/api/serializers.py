@@ -278,7 +278,8 @@ class PassageRefSerializer(serializers.ModelSerializer):
 
 
 class InlinePassageSerializer(serializers.Serializer):
-    document = ScopedPrimaryKeyRelatedField(queryset=Document.objects.all())
+    # With its source: the new claim's grade is answered without another query.
+    document = ScopedPrimaryKeyRelatedField(queryset=Document.objects.select_related("source"))
     start = serializers.IntegerField(required=False, min_value=0)
     end = serializers.IntegerField(required=False, min_value=0)
     exact = serializers.CharField(required=False, trim_whitespace=False)
@@ -345,7 +346,8 @@ class TopicNamesField(serializers.ListField):
     child = serializers.CharField(max_length=100)
 
     def to_representation(self, topics):
-        return [topic.name for topic in topics.all()]
+        # By code point: the same order whatever the database's collation.
+        return sorted(topic.name for topic in topics.all())
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -365,7 +367,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     # Any visible passage resolves; whether the caller may annotate is the
     # service's answer (403), not a misleading "Invalid pk".
     passage_id = ScopedPrimaryKeyRelatedField(
-        source="passage", queryset=Passage.objects.all(), required=False, write_only=True
+        source="passage",
+        # What the new claim's representation shows, without the document's text.
+        queryset=Passage.objects.select_related("document__source").defer("document__text"),
+        required=False,
+        write_only=True,
     )
     passage_input = InlinePassageSerializer(required=False, write_only=True)
     statement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)

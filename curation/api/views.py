@@ -40,7 +40,7 @@ from ..models import (
 from ..text import UndecodableText, decode_document
 from . import filters
 from . import serializers as s
-from .claim_reads import claim_rows, represent_claims
+from .claim_reads import claim_rows, represent_claims, represent_new_claims
 from .exceptions import PreconditionFailed
 from .permissions import IsActiveUser
 
@@ -413,19 +413,24 @@ class ClaimViewSet(ScopedViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            claim = self._create_one(dict(serializer.validated_data))
-        return self._respond(claim, status.HTTP_201_CREATED)
+            created = self._create_one(dict(serializer.validated_data))
+        (data,) = represent_new_claims([created], user=request.user, roles=self.roles)
+        response = Response(data, status=status.HTTP_201_CREATED)
+        response["ETag"] = f'"{data["id"]}.{data["version"]}"'
+        return response
 
-    def _create_one(self, data: dict) -> Claim:
+    def _create_one(self, data: dict) -> tuple[Claim, list[str]]:
+        """The new claim and its topic names."""
         data.pop("version", None)
         passage = _passage_from(self.request.user, data)
-        topics = self._topics(passage.document.project_id, data.pop("topics", None))
-        return services.claim_create(
+        topics = self._topics(passage.document.project_id, data.pop("topics", None)) or []
+        claim = services.claim_create(
             actor=self.request.user,
             passage=passage,
             **data,
             **({"topics": topics} if topics else {}),
         )
+        return claim, [topic.name for topic in topics]
 
     def _topics(self, project_id: int, names: list[str] | None) -> list[Topic] | None:
         if names is None:
@@ -473,9 +478,7 @@ class ClaimViewSet(ScopedViewSet):
                 transaction.set_rollback(True)
         if errors:
             return self._bulk_errors(errors, len(items))
-        rows = claim_rows(self.get_queryset().filter(pk__in=[claim.pk for claim in created]))
-        by_pk = {row["id"]: row for row in rows}
-        data = self.represent(by_pk[claim.pk] for claim in created)
+        data = represent_new_claims(created, user=self.request.user, roles=self.roles)
         return Response(data, status=status.HTTP_201_CREATED)
 
     @staticmethod

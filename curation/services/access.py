@@ -39,6 +39,7 @@ def role_for(user, project: Project | int) -> Role | None:
     project_id = getattr(project, "pk", project)
     role = (
         Membership.objects.filter(project_id=project_id, user=user)
+        .order_by()  # not Meta.ordering: no join to the project
         .values_list("role", flat=True)
         .first()
     )

@@ -56,17 +56,21 @@ def passage_create(
     except SpanError as error:
         raise _span_error(error) from None
     before, quote, after = quote_context(text, start, end)
-    try:
-        with transaction.atomic():
-            passage, _ = Passage.objects.get_or_create(
-                document=document,
-                start=start,
-                end=end,
-                defaults={"exact": quote, "prefix": before, "suffix": after, "created_by": actor},
-            )
-    except IntegrityError:
-        # Created by someone else between our SELECT and INSERT.
-        passage = Passage.objects.get(document=document, start=start, end=end)
+    passage = Passage(
+        document=document,
+        start=start,
+        end=end,
+        exact=quote,
+        prefix=before,
+        suffix=after,
+        created_by=actor if actor.is_authenticated else None,
+    )
+    # INSERT … ON CONFLICT DO NOTHING, then read the row back: whoever created
+    # the span first (this call or a concurrent one), there is exactly one, and
+    # no savepoint is needed. (No RETURNING: it is empty on conflict.)
+    Passage.objects.bulk_create([passage], ignore_conflicts=True)
+    passage = Passage.objects.get(document=document, start=start, end=end)
+    passage.document = document  # already loaded, text included
     return passage
 
 
