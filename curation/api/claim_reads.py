@@ -1,11 +1,13 @@
-"""Claims as the API reads them, built from rows rather than model instances.
+"""Claims as the API answers them, built from rows rather than model instances.
 
-A page of 100 claims with two evidence links each means ~600 model instances
-and ~400 nested serializers: ~60 ms of CPU per page, most of a list request.
-This module builds the same dictionaries from `values()` rows in five queries
-(the page, its evidence, topics and usernames, the caller's roles), whatever
-the page size. `ClaimSerializer` stays the contract: it validates writes, documents the
-shape in the OpenAPI schema, and tests check that both give identical output.
+A page of 100 claims with two evidence links each meant ~600 model instances
+and ~400 nested serializers: ~60 ms of CPU, most of a list request. This
+module builds the same dictionaries from `values()` rows in five queries (the
+page; its evidence, topics and usernames; the caller's roles), whatever the
+page size, and answers a POST from the objects just written.
+
+`ClaimSerializer` stays the contract: it validates writes and documents the
+shape in the OpenAPI schema, and tests check both give identical output.
 """
 
 from collections import defaultdict
@@ -94,7 +96,8 @@ def _passage(row: dict) -> dict:
 
 
 def represent_claims(rows: list[dict], *, user, roles: dict[int, Role]) -> list[dict]:
-    """The API representation of each row, in order (three queries for the lot)."""
+    """The API representation of each row, in order: evidence, topics, usernames
+    in one query each for the lot."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -144,8 +147,7 @@ def represent_new_claims(
     usernames = {user.pk: user.username, None: None}
     when = _datetime_formatter()
     return [
-        _claim(_row_of(claim), [], topics, usernames, when, user, roles)
-        for claim, topics in claims
+        _claim(_row_of(claim), [], topics, usernames, when, user, roles) for claim, topics in claims
     ]
 
 
