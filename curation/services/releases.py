@@ -272,8 +272,26 @@ def release_file_chunks(file: ReleaseFile) -> Iterator[bytes]:
     transaction, makes PostgreSQL spool the whole file to disk before the first byte.
     """
     count = ReleaseChunk.objects.filter(file=file).count()
+    read = _chunk_reader(file)
     for index in range(count):
-        data = (
-            ReleaseChunk.objects.filter(file=file, index=index).values_list("data", flat=True).get()
-        )
-        yield bytes(data)
+        yield read(index)
+
+
+def _chunk_reader(file: ReleaseFile) -> Callable[[int], bytes]:
+    if connection.vendor != "postgresql":
+        chunks = ReleaseChunk.objects.filter(file=file).values_list("data", flat=True)
+        return lambda index: bytes(chunks.get(index=index))
+
+    # Binary results: the bytea arrives as its bytes, not as 2 MiB of hex text that
+    # PostgreSQL writes and psycopg parses (a third of the CPU on both sides).
+    connection.ensure_connection()
+    driver = connection.connection
+    table = connection.ops.quote_name(ReleaseChunk._meta.db_table)
+    select = f'SELECT data FROM {table} WHERE file_id = %s AND "index" = %s'  # noqa: S608
+
+    def read(index: int) -> bytes:
+        with psycopg.Cursor(driver) as cursor:
+            cursor.execute(select, (file.pk, index), binary=True)
+            return cursor.fetchone()[0]
+
+    return read
