@@ -16,7 +16,7 @@ from ..exports.background import serial_worker
 from ..exports.common import FormatWriter
 from ..exports.fixture import FixtureWriter
 from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
-from ..exports.rows import ReleaseFilter, claim_rows
+from ..exports.rows import ClaimRow, ReleaseFilter, claim_rows
 from ..models import Document, Project, Release, ReleaseChunk, ReleaseFile, Topic
 from .access import require_role
 
@@ -170,9 +170,11 @@ def _write_rows(release: Release, claims, writers: list[FormatWriter]) -> None:
     counts = _Counts()
     # closing(): the row streams' helper threads stop before the transaction ends.
     with closing(claim_rows(claims)) as rows:
-        for row in counts.track(rows):
+        for row in rows:
+            counts.add(row)
             for writer in writers:
                 writer.write(row)
+    counts.add_evidence_sources()
     release.claim_count = counts.claims
     release.evidence_count = counts.evidence
     release.document_count = len(counts.documents)
@@ -186,16 +188,17 @@ class _Counts:
         self.documents: set[int] = set()
         self.sources: set[int] = set()
 
-    def track(self, rows) -> Iterator:
-        for row in rows:
-            self.claims += 1
-            self.evidence += len(row.evidence)
-            self.documents.add(row.passage.document_id)
-            self.documents.update(link.passage.document_id for link in row.evidence)
-            if row.source_id is not None:
-                self.sources.add(row.source_id)
-            yield row
-        # Evidence may come from documents of other sources.
+    def add(self, row: ClaimRow) -> None:
+        self.claims += 1
+        self.evidence += len(row.evidence)
+        self.documents.add(row.passage.document_id)
+        for link in row.evidence:
+            self.documents.add(link.passage.document_id)
+        if row.source_id is not None:
+            self.sources.add(row.source_id)
+
+    def add_evidence_sources(self) -> None:
+        """Evidence may come from documents of other sources."""
         self.sources.update(
             Document.objects.filter(pk__in=self.documents, source__isnull=False)
             .values_list("source_id", flat=True)
