@@ -24,3 +24,11 @@ class StaleVersion(ValidationError):
             "Reload it and apply your change again.",
             code="stale_version",
         )
+
+
+class ItemsInvalid(Exception):
+    """Some items of a batch are invalid: the ValidationError of each, by index."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} invalid item(s): {sorted(errors)}")

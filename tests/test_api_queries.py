@@ -242,3 +242,26 @@ def test_created_claims_answer_what_a_read_answers(dataset, project, owner_clien
     assert created.json()["topics"] == ["topic 1", "topic 3"]
     assert created.json()["permissions"] == {"edit": True, "moves": ["submit"]}
     assert many.json()[0]["source_reliability"] == passage.document.source.reliability
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_bulk_create_query_count_does_not_grow_with_the_items(
+    dataset, owner_client, django_assert_num_queries, items
+):
+    document = Document.objects.order_by("pk").first()
+    passage = Passage.objects.filter(document=document).order_by("pk").first()
+    body = [
+        {"passage_input": {"document": document.pk, "start": n, "end": n + 9}, "kind": "fact"}
+        for n in range(items)
+    ]
+    body.append({"passage_id": passage.pk, "topics": ["topic 1"]})
+
+    # token; the passages and the documents named (one query each); the topic names;
+    # then the roles, the new passages (INSERT, SELECT), the claims, their topics and
+    # history (one INSERT each); the caller's roles for `permissions`: 11, plus the
+    # transaction's start and end
+    with django_assert_num_queries(11 + 2):
+        response = owner_client.post("/api/v1/claims/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    assert len(response.json()) == items + 1

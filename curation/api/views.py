@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..choices import ExportFormat, Role
+from ..exceptions import ItemsInvalid
 from ..exports.http import release_file_response
 from ..extract import format_for_path
 from ..importing import document_input
@@ -319,6 +320,13 @@ class PassageViewSet(
 # -- claims and evidence ----------------------------------------------------------
 
 
+def _detail(error: DjangoValidationError) -> dict:
+    """A Django ValidationError in DRF's shape: {field: [messages]}."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"non_field_errors": error.messages}
+
+
 def _passage_from(actor, data: dict):
     """The passage of a claim or link: an existing one, or created from `passage_input`."""
     inline = data.pop("passage_input", None)
@@ -412,25 +420,36 @@ class ClaimViewSet(ScopedViewSet):
             return self._create_many(request.data)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            created = self._create_one(dict(serializer.validated_data))
-        (data,) = represent_new_claims([created], user=request.user, roles=self.roles)
+        draft = self._draft(dict(serializer.validated_data))
+        try:
+            created = services.claims_create(actor=request.user, drafts=[draft])
+        except ItemsInvalid as error:
+            raise error.errors[0] from None
+        (data,) = self._represent_created(created, [draft])
         response = Response(data, status=status.HTTP_201_CREATED)
         response["ETag"] = f'"{data["id"]}.{data["version"]}"'
         return response
 
-    def _create_one(self, data: dict) -> tuple[Claim, list[str]]:
-        """The new claim and its topic names."""
+    def _draft(self, data: dict) -> services.ClaimDraft:
+        """The claim to create: its span checked and its topics found (nothing written)."""
         data.pop("version", None)
-        passage = _passage_from(self.request.user, data)
+        inline = data.pop("passage_input", None)
+        if inline is None:
+            passage = data.pop("passage")
+        else:
+            try:
+                passage = services.span_resolve(**inline)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"passage_input": error.message_dict}) from None
         topics = self._topics(passage.document.project_id, data.pop("topics", None)) or []
-        claim = services.claim_create(
-            actor=self.request.user,
-            passage=passage,
-            **data,
-            **({"topics": topics} if topics else {}),
-        )
-        return claim, [topic.name for topic in topics]
+        return services.ClaimDraft(passage=passage, topics=topics, **data)
+
+    def _represent_created(self, claims: list[Claim], drafts: list) -> list[dict]:
+        created = [
+            (claim, [topic.name for topic in draft.topics])
+            for claim, draft in zip(claims, drafts, strict=True)
+        ]
+        return represent_new_claims(created, user=self.request.user, roles=self.roles)
 
     def _topics(self, project_id: int, names: list[str] | None) -> list[Topic] | None:
         if names is None:
@@ -453,32 +472,29 @@ class ClaimViewSet(ScopedViewSet):
             raise serializers.ValidationError(
                 {"non_field_errors": [f"Send between 1 and {limit} claims; got {len(items)}."]}
             )
-        errors, created = [], []
-        with transaction.atomic():
-            for index, item in enumerate(items):
-                serializer = self.get_serializer(data=item)
-                if not serializer.is_valid():
-                    errors.append((index, serializer.errors))
-                    continue
-                try:
-                    # A savepoint per item: a refused item leaves nothing behind, and
-                    # the others are still checked so that every error is reported.
-                    with transaction.atomic():
-                        created.append(self._create_one(dict(serializer.validated_data)))
-                except serializers.ValidationError as error:
-                    errors.append((index, error.detail))
-                except DjangoValidationError as error:
-                    detail = (
-                        error.message_dict
-                        if hasattr(error, "error_dict")
-                        else {"non_field_errors": error.messages}
-                    )
-                    errors.append((index, detail))
-            if errors:
-                transaction.set_rollback(True)
+        # One serializer validates every item: its fields are built once, and the
+        # documents and passages the items name are looked up in one query each.
+        serializer = self.get_serializer()
+        objects = [item for item in items if isinstance(item, dict)]
+        serializer.fields["passage_id"].preload(item.get("passage_id") for item in objects)
+        inline = [item.get("passage_input") for item in objects]
+        serializer.fields["passage_input"].fields["document"].preload(
+            span.get("document") for span in inline if isinstance(span, dict)
+        )
+        errors, drafts = [], []
+        for index, item in enumerate(items):
+            try:
+                drafts.append(self._draft(dict(serializer.run_validation(item))))
+            except serializers.ValidationError as error:
+                errors.append((index, error.detail))
+        if not errors:
+            try:
+                created = services.claims_create(actor=self.request.user, drafts=drafts)
+            except ItemsInvalid as error:
+                errors = [(index, _detail(e)) for index, e in sorted(error.errors.items())]
         if errors:
             return self._bulk_errors(errors, len(items))
-        data = represent_new_claims(created, user=self.request.user, roles=self.roles)
+        data = self._represent_created(created, drafts)
         return Response(data, status=status.HTTP_201_CREATED)
 
     @staticmethod

@@ -66,6 +66,21 @@ def require_role(user, project: Project | int, minimum: Role) -> Role:
     return role
 
 
+def require_roles(user, project_ids, minimum: Role) -> None:
+    """`require_role` for several projects, in one query."""
+    if user is SYSTEM or (
+        user is not None and user.is_authenticated and user.is_active and user.is_superuser
+    ):
+        return
+    roles = roles_by_project(user)
+    for project_id in project_ids:
+        role = roles.get(project_id)
+        if role is None or not role.allows(minimum):
+            raise PermissionDenied(
+                f"This needs the {Role(minimum).label.lower()} role in the project."
+            )
+
+
 def can_edit_claim(user, claim: Claim, role: Role | None) -> bool:
     """Reviewers edit any claim; annotators only their own drafts."""
     if role is None:

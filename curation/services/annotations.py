@@ -1,18 +1,21 @@
 """Passages, claims and evidence links: the analyst's annotations."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
-from ..exceptions import StaleVersion
-from ..models import Claim, Document, EvidenceLink, Passage, Topic
+from ..exceptions import ItemsInvalid, StaleVersion
+from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
-from .access import can_edit_claim, can_edit_evidence, require_role
-from .history import diff, history_record, snapshot
+from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
+from .history import diff, history_entry, history_record, snapshot
 
 CLAIM_EDITABLE_FIELDS = ("statement", "kind", "attributed_to", "credibility", "topics")
 EVIDENCE_EDITABLE_FIELDS = ("stance", "note")
@@ -22,22 +25,32 @@ def _span_error(error: SpanError) -> ValidationError:
     return ValidationError({error.field: error.message}, code="invalid_span")
 
 
-def passage_create(
+@dataclass(frozen=True)
+class Span:
+    """A span of a document's text, checked: offsets, quote and its context."""
+
+    document: Document
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def span_resolve(
     *,
-    actor,
     document: Document,
     start: int | None = None,
     end: int | None = None,
     exact: str | None = None,
     prefix: str = "",
     suffix: str = "",
-) -> Passage:
-    """The passage at start/end (checked against `exact` if given) or found by quote.
+) -> Span:
+    """The span at start/end (checked against `exact` if given) or found by quote.
 
-    Offsets are code points of the normalised text. An existing passage with
-    the same span is returned rather than duplicated.
+    Offsets are code points of the normalised text. Reads the text only: a
+    ValidationError names the field that is wrong, and nothing was written.
     """
-    require_role(actor, document.project_id, Role.ANNOTATOR)
     text = document.text
     if exact is not None:
         exact = normalize_quote(exact)
@@ -56,22 +69,64 @@ def passage_create(
     except SpanError as error:
         raise _span_error(error) from None
     before, quote, after = quote_context(text, start, end)
-    passage = Passage(
-        document=document,
-        start=start,
-        end=end,
-        exact=quote,
-        prefix=before,
-        suffix=after,
-        created_by=actor if actor.is_authenticated else None,
+    return Span(document, start, end, quote, before, after)
+
+
+def passages_for(actor, spans: Sequence[Span]) -> list[Passage]:
+    """The passage of each span, created where it does not exist yet.
+
+    One INSERT … ON CONFLICT DO NOTHING and one SELECT for all of them: no
+    savepoints, and a span created meanwhile by someone else is simply found.
+    (No RETURNING: it is empty for the rows that conflicted.)
+    """
+    if not spans:
+        return []
+    author = actor if actor.is_authenticated else None
+    new = {
+        (span.document.pk, span.start, span.end): Passage(
+            document=span.document,
+            start=span.start,
+            end=span.end,
+            exact=span.exact,
+            prefix=span.prefix,
+            suffix=span.suffix,
+            created_by=author,
+        )
+        for span in spans
+    }
+    Passage.objects.bulk_create(new.values(), ignore_conflicts=True)
+    which = reduce(or_, (Q(document_id=d, start=s, end=e) for d, s, e in new))
+    found = {(p.document_id, p.start, p.end): p for p in Passage.objects.filter(which)}
+    try:
+        passages = [found[span.document.pk, span.start, span.end] for span in spans]
+    except KeyError:
+        # SQLite's INSERT OR IGNORE also skips rows a CHECK refuses; the spans
+        # were checked above, so this is a bug, not bad input.
+        raise IntegrityError("A passage was not stored: a constraint refused it.") from None
+    for span, passage in zip(spans, passages, strict=True):
+        passage.document = span.document  # loaded already, text included
+    return passages
+
+
+def passage_create(
+    *,
+    actor,
+    document: Document,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str = "",
+    suffix: str = "",
+) -> Passage:
+    """The passage at start/end or found by quote (see `span_resolve`).
+
+    An existing passage with the same span is returned rather than duplicated.
+    """
+    require_role(actor, document.project_id, Role.ANNOTATOR)
+    span = span_resolve(
+        document=document, start=start, end=end, exact=exact, prefix=prefix, suffix=suffix
     )
-    # INSERT … ON CONFLICT DO NOTHING, then read the row back: whoever created
-    # the span first (this call or a concurrent one), there is exactly one, and
-    # no savepoint is needed. (No RETURNING: it is empty on conflict.)
-    Passage.objects.bulk_create([passage], ignore_conflicts=True)
-    passage = Passage.objects.get(document=document, start=start, end=end)
-    passage.document = document  # already loaded, text included
-    return passage
+    return passages_for(actor, [span])[0]
 
 
 def _topics_of_project(project_id: int, topics: Iterable[Topic]) -> list[Topic]:
@@ -81,7 +136,74 @@ def _topics_of_project(project_id: int, topics: Iterable[Topic]) -> list[Topic]:
     return topics
 
 
+@dataclass
+class ClaimDraft:
+    """A claim to create, on an existing passage or on a span to find or create."""
+
+    passage: Passage | Span
+    statement: str = ""
+    kind: str = ClaimKind.FACT
+    attributed_to: str = ""
+    credibility: int = Credibility.CANNOT_BE_JUDGED
+    topics: Sequence[Topic] = ()
+
+
 @transaction.atomic
+def claims_create(*, actor, drafts: Sequence[ClaimDraft]) -> list[Claim]:
+    """Draft claims, all or nothing, in a number of statements that does not grow
+    with the batch: one role query, then one INSERT each for the new passages
+    (and a SELECT), the claims, their topics and their history entries.
+
+    Every draft is checked before anything is written; ItemsInvalid names each
+    invalid draft by its index.
+    """
+    documents = [draft.passage.document for draft in drafts]
+    require_roles(actor, {document.project_id for document in documents}, Role.ANNOTATOR)
+    claims, topics, errors = [], [], {}
+    for index, (draft, document) in enumerate(zip(drafts, documents, strict=True)):
+        claim = Claim(
+            project_id=document.project_id,
+            statement=(draft.statement or "").strip() or draft.passage.exact,
+            kind=draft.kind,
+            attributed_to=draft.attributed_to,
+            credibility=draft.credibility,
+            author=actor if actor.is_authenticated else None,
+        )
+        try:
+            topics.append(_topics_of_project(document.project_id, draft.topics))
+            # Uniqueness (the uuid) is the database's job: no query per claim.
+            claim.full_clean(
+                exclude=["project", "passage", "author"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors[index] = error
+        claims.append(claim)
+    if errors:
+        raise ItemsInvalid(errors)
+    spans = [draft.passage for draft in drafts if isinstance(draft.passage, Span)]
+    created = iter(passages_for(actor, spans))
+    for claim, draft in zip(claims, drafts, strict=True):
+        claim.passage = next(created) if isinstance(draft.passage, Span) else draft.passage
+    Claim.objects.bulk_create(claims)
+    Claim.topics.through.objects.bulk_create(
+        Claim.topics.through(claim_id=claim.pk, topic_id=topic.pk)
+        for claim, claim_topics in zip(claims, topics, strict=True)
+        for topic in claim_topics
+    )
+    HistoryEntry.objects.bulk_create(
+        history_entry(
+            actor=actor,
+            obj=claim,
+            action=HistoryAction.CREATED,
+            changes=diff({}, _claim_snapshot(claim, claim_topics)),
+        )
+        for claim, claim_topics in zip(claims, topics, strict=True)
+    )
+    return claims
+
+
 def claim_create(
     *,
     actor,
@@ -93,32 +215,11 @@ def claim_create(
     topics: Iterable[Topic] = (),
 ) -> Claim:
     """A draft claim asserted by `passage`; the statement defaults to the quote."""
-    project_id = passage.document.project_id
-    require_role(actor, project_id, Role.ANNOTATOR)
-    topics = _topics_of_project(project_id, topics)
-    claim = Claim(
-        project_id=project_id,
-        passage=passage,
-        statement=(statement or "").strip() or passage.exact,
-        kind=kind,
-        attributed_to=attributed_to,
-        credibility=credibility,
-        author=actor,
-    )
-    # Uniqueness (the uuid) is the database's job: no extra query per claim.
-    claim.full_clean(
-        exclude=["project", "passage", "author"], validate_unique=False, validate_constraints=False
-    )
-    claim.save()
-    if topics:
-        claim.topics.set(topics)
-    history_record(
-        actor=actor,
-        obj=claim,
-        action=HistoryAction.CREATED,
-        changes=diff({}, _claim_snapshot(claim, topics)),
-    )
-    return claim
+    draft = ClaimDraft(passage, statement, kind, attributed_to, credibility, list(topics))
+    try:
+        return claims_create(actor=actor, drafts=[draft])[0]
+    except ItemsInvalid as error:
+        raise error.errors[0] from None
 
 
 def _claim_snapshot(claim: Claim, topics: Iterable[Topic] | None = None) -> dict:
