@@ -22,9 +22,7 @@ peak resident memory of each phase (VmRSS sampled every 10 ms, VmHWM).
     .venv/bin/python bench/export.py --measure-only      # again, on a --keep'd database
 
 The database named in --database-url is dropped and recreated (and dropped
-again at the end unless --keep). Django runs with DEBUG off: with DEBUG on,
-Django keeps the SQL of the last 9,000 queries, and each 1 MiB chunk INSERT
-is 2 MB of SQL text.
+again at the end unless --keep). Django runs with DEBUG off, as in production.
 """
 
 import argparse

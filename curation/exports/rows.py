@@ -71,6 +71,8 @@ class ReleaseFilter:
         return claims
 
 
+# The row classes are built positionally from the query's columns (CLAIM_COLUMNS,
+# EVIDENCE_COLUMNS, _passage_columns): their fields keep the columns' order.
 @dataclass(slots=True)
 class PassageRow:
     id: int
@@ -96,7 +98,6 @@ class EvidenceRow:
     passage: PassageRow
 
 
-# Fields in the order of the query's columns: rows are built positionally.
 @dataclass(slots=True)
 class ClaimRow:
     id: int
