@@ -38,7 +38,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.choices import ClaimStatus, ExportFormat, Role
+from curation.exports.common import dumps, json_bytes
 from curation.exports.fever import NEI, REFUTES, SUPPORTS, label_for
+from curation.exports.rows import ReleaseFilter
 from curation.exports.tabular import FORMULA_STARTS
 from curation.models import (
     Claim,
@@ -536,6 +538,59 @@ def test_export_of_n_claims_holds_exactly_n_claims_in_every_format(project, owne
     annotations = json.loads(entries(release, "webannotation")["annotations.jsonld"])
     assert annotations["total"] == count + release.evidence_count
     assert len(annotations["first"]["items"]) == annotations["total"]
+
+
+def test_timestamps_and_uuids_are_written_as_python_writes_them(project, owner):
+    # The database formats them (curation/exports/sql.py): the text must be what
+    # datetime.isoformat() and str(UUID) give, microseconds only when there are some.
+    whole, half, tiny = seed_claims(project, owner, 3, evidence_per_claim=1)
+    moments = {
+        whole.pk: datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+        half.pk: datetime(2024, 5, 1, 9, 30, 1, 500000, tzinfo=UTC),
+        tiny.pk: datetime(1999, 12, 31, 23, 59, 59, 7, tzinfo=UTC),
+    }
+    for pk, moment in moments.items():
+        Claim.objects.filter(pk=pk).update(created_at=moment, updated_at=moment)
+    Claim.objects.filter(pk=whole.pk).update(status=ClaimStatus.SUBMITTED, reviewed_at=None)
+    everything = ReleaseFilter(statuses=(ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED))
+
+    release = cut(project, owner, formats=["jsonl", "csv"], filter=everything)
+
+    records = {r["id"]: r for r in jsonl(entries(release, "jsonl")["claims.jsonl"])}
+    rows = {r["claim_id"]: r for r in csv_rows(entries(release, "csv")["claims.csv"])}
+    evidence = {r["evidence_id"] for r in csv_rows(entries(release, "csv")["evidence.csv"])}
+    for claim in Claim.objects.filter(project=project).prefetch_related("evidence"):
+        iso = claim.created_at.isoformat().replace("+00:00", "Z")
+        assert records[str(claim.uuid)]["created_at"] == iso
+        assert records[str(claim.uuid)]["updated_at"] == iso
+        assert rows[str(claim.uuid)]["created_at"] == iso
+        assert {link["id"] for link in records[str(claim.uuid)]["evidence"]} == {
+            str(link.uuid) for link in claim.evidence.all()
+        }
+        assert {str(link.uuid) for link in claim.evidence.all()} <= evidence
+    assert records[str(whole.uuid)]["created_at"] == "2024-05-01T09:30:00Z"
+    assert records[str(half.uuid)]["created_at"] == "2024-05-01T09:30:01.500000Z"
+    assert records[str(tiny.uuid)]["created_at"] == "1999-12-31T23:59:59.000007Z"
+    assert records[str(whole.uuid)]["review"]["reviewed_at"] is None
+    assert records[str(half.uuid)]["review"]["reviewed_at"] == "2024-05-02T14:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"statement": 'ASCII, кириллица, 中文, 😀, \u2028, \x00\x1f\x7f, "quoted" \\'},
+        {"nested": [1, None, True, {"empty": []}], "max": 2**63 - 1},
+        {1: "a key that is not a string"},  # orjson refuses it: json writes it
+    ],
+)
+def test_json_bytes_are_the_bytes_json_dumps_writes(data):
+    assert json_bytes(data) == dumps(data).encode("utf-8")
+    assert json_bytes(data, line=True) == (dumps(data) + "\n").encode("utf-8")
+
+
+def test_json_bytes_fail_on_a_lone_surrogate_as_json_did():
+    with pytest.raises(UnicodeEncodeError):
+        json_bytes({"statement": "half a pair: \ud83d"})
 
 
 def test_unicode_line_separators_stay_inside_their_records(project, owner):
