@@ -24,11 +24,8 @@ from ..services import allowed_moves, can_edit_claim
 
 ZERO = timedelta(0)
 
-# The columns of one claim and its own passage (document title, source grade).
-CLAIM_COLUMNS = (
-    "id",
-    "uuid",
-    "project_id",
+# A passage as claims and evidence embed it (read by `_passage`).
+PASSAGE_COLUMNS = (
     "passage_id",
     "passage__document_id",
     "passage__document__title",
@@ -37,6 +34,12 @@ CLAIM_COLUMNS = (
     "passage__exact",
     "passage__prefix",
     "passage__suffix",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "uuid",
+    "project_id",
+    *PASSAGE_COLUMNS,
     "passage__document__source__reliability",
     "statement",
     "kind",
@@ -51,22 +54,7 @@ CLAIM_COLUMNS = (
     "created_at",
     "updated_at",
 )
-EVIDENCE_COLUMNS = (
-    "id",
-    "claim_id",
-    "stance",
-    "note",
-    "passage_id",
-    "passage__document_id",
-    "passage__document__title",
-    "passage__start",
-    "passage__end",
-    "passage__exact",
-    "passage__prefix",
-    "passage__suffix",
-    "author_id",
-    "created_at",
-)
+EVIDENCE_COLUMNS = ("id", "claim_id", "stance", "note", *PASSAGE_COLUMNS, "author_id", "created_at")
 
 
 @dataclass(slots=True)
