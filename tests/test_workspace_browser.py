@@ -674,3 +674,52 @@ def test_keyboard_reaches_the_workspace_controls(login, team, unicode_document):
         assert name in reached, reached
         assert page.locator("#panel").get_by_role("button", name=name, exact=True).count() == 1
     anna.assert_clean()
+
+
+def test_claim_from_a_typed_quote_without_selecting(login, team, unicode_document):
+    """Keyboard users cannot select text without caret browsing: they type the quote."""
+    anna = login(team["anna"])
+    page = anna.page
+    anna.open_workspace(unicode_document.pk)
+    claims = Claim.objects.count()
+
+    assert _tab_to(page, "document.activeElement.id === 'quote-claim'")
+    page.keyboard.press("Enter")
+    page.locator("#claim-dialog[open]").wait_for()
+    assert page.evaluate("document.activeElement.name") == "exact"
+    page.keyboard.type("the")  # occurs many times: the server says so
+    anna.expect_status(400)
+    page.locator("#claim-dialog").get_by_role("button", name="Save claim").click()
+    error = page.locator("#claim-dialog .cd-error")
+    error.wait_for()
+    wait_until(page, "document.querySelector('#claim-dialog .cd-error').textContent.length > 0")
+    assert "passage_input: exact:" in error.text_content()
+    anna.screenshot("workspace-quote-form.png")
+    anna.settle()
+    assert Claim.objects.count() == claims
+
+    quote = "the envoy Zoë said x\u0303"  # ends with a combining mark
+    page.locator("#claim-dialog [name=exact]").fill(quote)
+    page.locator("#claim-dialog").get_by_role("button", name="Save claim").click()
+    page.locator("#claim-dialog[open]").wait_for(state="detached")
+    page.locator("#panel .cd-statement", has_text="the envoy Zoë said").wait_for()
+    anna.settle()
+
+    claim = Claim.objects.select_related("passage").latest("pk")
+    assert Claim.objects.count() == claims + 1
+    start = UNICODE_TEXT.index(quote)
+    assert (claim.passage.start, claim.passage.end) == (start, start + len(quote))
+    assert claim.statement == claim.passage.exact == quote
+    assert claim.author == team["anna"]
+    page.locator(f'#document-text [data-passages~="{claim.passage_id}"]').first.wait_for()
+    anna.assert_clean()
+
+
+def test_viewers_have_no_quote_form(login, project, unicode_document):
+    viewer = UserFactory(username="victor")
+    MembershipFactory(project=project, user=viewer, role=Role.VIEWER)
+    victor = login(viewer)
+    victor.open_workspace(unicode_document.pk)
+
+    assert victor.page.locator("#quote-claim").is_hidden()
+    victor.assert_clean()

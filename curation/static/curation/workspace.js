@@ -46,12 +46,12 @@ class ApiError extends Error {
 }
 
 function describeError(data) {
-  if (!data) return "";
-  if (typeof data === "string") return data;
+  if (data === null || data === undefined) return "";
+  if (typeof data !== "object") return String(data);
+  if (Array.isArray(data)) return data.map(describeError).join(" ");
   if (data.detail) return String(data.detail);
-  return Object.entries(data)
-    .map(([field, messages]) => `${field}: ${[].concat(messages).map((m) => (typeof m === "object" ? JSON.stringify(m) : m)).join(" ")}`)
-    .join("; ");
+  // Nested errors read as a path: "passage_input: exact: quote not found …".
+  return Object.entries(data).map(([field, messages]) => `${field}: ${describeError(messages)}`).join("; ");
 }
 
 async function api(path, { method = "GET", body, headers = {} } = {}) {
@@ -361,6 +361,7 @@ class DocumentPage {
     this.dialog = document.getElementById("claim-dialog");
     this.evidenceDialog = document.getElementById("evidence-dialog");
     this.newClaimButton = document.getElementById("new-claim");
+    this.quoteClaimButton = document.getElementById("quote-claim");
   }
 
   async start() {
@@ -397,6 +398,8 @@ class DocumentPage {
       if (this.highlighter.selection() && config.canAnnotate) this.openClaimForm();
     });
     this.newClaimButton.addEventListener("click", () => this.openClaimForm());
+    this.quoteClaimButton.hidden = !config.canAnnotate;
+    this.quoteClaimButton.addEventListener("click", () => this.openQuoteForm());
     document.addEventListener("keydown", (event) => {
       if (event.key === "n" && !event.target.closest("input, textarea, select, dialog[open]") && config.canAnnotate) {
         if (this.highlighter.selection()) {
@@ -454,11 +457,31 @@ class DocumentPage {
   openClaimForm() {
     const selected = this.highlighter.selection();
     if (!selected) return;
+    this.newClaimDialog([el("blockquote", { class: "cd-quote" }, selected.exact)], { statement: selected.exact }, () => selected);
+  }
+
+  // The same without selecting: type or paste the quote and the server finds it
+  // (keyboard users cannot select text without caret browsing). An absent or
+  // ambiguous quote answers 400, shown in the form.
+  openQuoteForm() {
+    const quote = el("textarea", { name: "exact", rows: 3, required: true });
+    const prefix = el("input", { name: "prefix" });
+    this.newClaimDialog([
+      el("label", {}, "Quote, exactly as in the text", quote),
+      el("label", {}, "Words just before it (only if the quote occurs more than once)", prefix),
+    ], {}, () => ({ exact: quote.value, ...(prefix.value ? { prefix: prefix.value } : {}) }));
+    const statement = this.dialog.querySelector("[name=statement]");
+    statement.required = false;
+    statement.placeholder = "Empty: the quote";
+    quote.focus();
+  }
+
+  newClaimDialog(head, values, span) {
     const error = el("p", { class: "cd-error", role: "alert" });
     const form = el("form", { method: "dialog", class: "cd-form" },
       el("h2", { id: "claim-dialog-title" }, "New claim"),
-      el("blockquote", { class: "cd-quote" }, selected.exact),
-      ...claimFields({ statement: selected.exact }),
+      ...head,
+      ...claimFields(values),
       error,
       el("div", { class: "cd-actions" },
         el("button", { type: "submit", class: "button default" }, "Save claim"),
@@ -469,7 +492,7 @@ class DocumentPage {
       try {
         const { data: claim } = await api("claims/", {
           method: "POST",
-          body: { passage_input: { document: config.documentId, ...selected }, ...readClaimForm(form) },
+          body: { passage_input: { document: config.documentId, ...span() }, ...readClaimForm(form) },
         });
         this.dialog.close();
         window.getSelection().removeAllRanges();
