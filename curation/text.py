@@ -168,11 +168,44 @@ def codepoint_to_utf16_offset(text: str, offset: int) -> int:
 def quote_context(
     text: str, start: int, end: int, width: int = CONTEXT_WIDTH
 ) -> tuple[str, str, str]:
-    """Return (prefix, exact, suffix): the span and up to ``width`` code points either side."""
+    """Return (prefix, exact, suffix): the span and up to ``width`` code points either side.
+
+    The context never cuts a character apart from its combining marks, joiners
+    or modifiers: a prefix does not start with an orphan accent (or the second
+    half of a ZWJ emoji), a suffix does not end with a letter whose accent it
+    leaves out. It is then a little shorter than ``width``.
+    """
     check_span(text, start, end)
     if width < 0:
         raise ValueError(f"context width {width} is negative")
-    return text[max(0, start - width) : start], text[start:end], text[end : end + width]
+    before = max(0, start - width)
+    while before < start and _inside_cluster(text, before):
+        before += 1
+    after = min(len(text), end + width)
+    while after > end and _inside_cluster(text, after):
+        after -= 1
+    return text[before:start], text[start:end], text[end:after]
+
+
+_ZWJ = "\u200d"
+
+
+def _inside_cluster(text: str, index: int) -> bool:
+    """Whether a cut before text[index] would split what readers see as one character.
+
+    An approximation of grapheme boundaries (UAX #29) that covers combining marks,
+    variation selectors, emoji modifiers and ZWJ sequences; not regional-indicator
+    pairs (flags) or Hangul jamo.
+    """
+    if index <= 0 or index >= len(text):
+        return False
+    char = text[index]
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char == _ZWJ
+        or text[index - 1] == _ZWJ
+        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
+    )
 
 
 def _clip(s: str) -> str:

@@ -618,3 +618,23 @@ def test_lone_surrogates_become_replacement_characters():
     # JSON may carry "\ud800"; such a string cannot be stored as UTF-8 text.
     assert normalize_text("a\ud800b") == "a\ufffd\ufffd\ufffdb"
     assert normalize_text(normalize_text("a\ud800b")) == normalize_text("a\ud800b")
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        # The prefix window would start on the combining tilde of "x\u0303".
+        ("ax\u0303bcdQ", "Q", ("bcd", "Q", "")),
+        # The suffix window would end between "y" and its combining dot.
+        ("Qabcy\u0307z", "Q", ("", "Q", "abc")),
+        # The window would start inside a ZWJ family, after a joiner.
+        ("\U0001f469\u200d\U0001f467 saQ", "Q", (" sa", "Q", "")),
+        # ... or on a skin-tone modifier.
+        ("\U0001f44d\U0001f3fd okQ", "Q", (" ok", "Q", "")),
+    ],
+)
+def test_quote_context_never_splits_a_character_from_its_marks(text, quote, expected):
+    start = text.index(quote)
+    prefix, exact, suffix = quote_context(text, start, start + len(quote), width=4)
+    assert (prefix, exact, suffix) == expected
+    assert find_quote(text, exact, prefix, suffix) == (start, start + len(quote))
