@@ -1100,6 +1100,15 @@ def test_claim_filter_by_topic_id_and_document(catalogue, rafael):
     assert names(catalogue, listed(rafael, f"document={catalogue['doc_a'].pk}")) == {"c1", "c3"}
 
 
+def test_claim_search_lists_a_claim_once_when_statement_and_quote_both_match(
+    catalogue, rafael
+):
+    c1 = catalogue["claims"]["c1"]
+    Claim.objects.filter(pk=c1.pk).update(statement="The pipeline doubles exports")
+
+    assert listed(rafael, "q=pipeline") == [c1.pk]
+
+
 def test_claim_filter_never_reaches_another_project(catalogue, rafael):
     foreign = catalogue["claims"]["foreign"]
 
