@@ -1100,9 +1100,7 @@ def test_claim_filter_by_topic_id_and_document(catalogue, rafael):
     assert names(catalogue, listed(rafael, f"document={catalogue['doc_a'].pk}")) == {"c1", "c3"}
 
 
-def test_claim_search_lists_a_claim_once_when_statement_and_quote_both_match(
-    catalogue, rafael
-):
+def test_claim_search_lists_a_claim_once_when_statement_and_quote_both_match(catalogue, rafael):
     c1 = catalogue["claims"]["c1"]
     Claim.objects.filter(pk=c1.pk).update(statement="The pipeline doubles exports")
 
