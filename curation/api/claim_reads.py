@@ -18,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .. import services
 from ..choices import Reliability, Role
 from ..models import Claim, EvidenceLink
-from ..services import allowed_moves, can_edit_claim
 
 ZERO = timedelta(0)
 
@@ -58,9 +58,10 @@ EVIDENCE_COLUMNS = ("id", "claim_id", "stance", "note", *PASSAGE_COLUMNS, "autho
 
 
 @dataclass(slots=True)
-class _Permissions:
-    """What `can_edit_claim` and `allowed_moves` read from a claim."""
+class _ClaimState:
+    """What `services.claim_permissions` reads from a claim."""
 
+    project_id: int
     author_id: int | None
     status: str
 
@@ -196,7 +197,6 @@ def _claim(row: dict, evidence: list, topics: list, usernames, when, user, roles
 
 
 def claim_permissions(row: dict, user, roles: dict[int, Role]) -> dict:
-    """What the caller may do with the claim now: edit, and which review moves."""
-    role = Role.OWNER if user.is_superuser else roles.get(row["project_id"])
-    claim = _Permissions(author_id=row["author_id"], status=row["status"])
-    return {"edit": can_edit_claim(user, claim, role), "moves": allowed_moves(user, claim, role)}
+    """What the caller may do with the claim of `row` now (see services)."""
+    claim = _ClaimState(row["project_id"], row["author_id"], row["status"])
+    return services.claim_permissions(user, claim, roles)

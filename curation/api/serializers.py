@@ -19,7 +19,7 @@ from ..models import (
     Source,
     Topic,
 )
-from ..services import allowed_moves, can_edit_claim
+from ..services import claim_permissions
 from .fields import ScopedPrimaryKeyRelatedField
 
 User = get_user_model()
@@ -443,12 +443,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         roles = self.context.get("roles")
         if request is None or roles is None:
             return {"edit": False, "moves": []}
-        user = request.user
-        role = Role.OWNER if user.is_superuser else roles.get(claim.project_id)
-        return {
-            "edit": can_edit_claim(user, claim, role),
-            "moves": allowed_moves(user, claim, role),
-        }
+        return claim_permissions(request.user, claim, roles)
 
 
 class ClaimUpdateSerializer(ClaimSerializer):

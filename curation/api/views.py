@@ -357,6 +357,13 @@ class EvidenceViewSet(ScopedViewSet):
             )
 
 
+def _with_etag(claim: dict, code: int) -> Response:
+    """A claim's answer, with the ETag that If-Match takes back: "<id>.<version>"."""
+    response = Response(claim, status=code)
+    response["ETag"] = f'"{claim["id"]}.{claim["version"]}"'
+    return response
+
+
 VERSIONED = extend_schema(
     parameters=[
         OpenApiParameter(
@@ -409,9 +416,7 @@ class ClaimViewSet(ScopedViewSet):
         return self._respond_row(claim_rows(self.get_queryset()).get(pk=claim.pk), code)
 
     def _respond_row(self, row: dict, code=status.HTTP_200_OK) -> Response:
-        response = Response(self.represent([row])[0], status=code)
-        response["ETag"] = f'"{row["id"]}.{row["version"]}"'
-        return response
+        return _with_etag(self.represent([row])[0], code)
 
     # -- creating ---------------------------------------------------------------
     @extend_schema(request=s.ClaimSerializer, responses={201: s.ClaimSerializer})
@@ -426,9 +431,7 @@ class ClaimViewSet(ScopedViewSet):
         except ItemsInvalid as error:
             raise error.errors[0] from None
         (data,) = self._represent_created(created, [draft])
-        response = Response(data, status=status.HTTP_201_CREATED)
-        response["ETag"] = f'"{data["id"]}.{data["version"]}"'
-        return response
+        return _with_etag(data, status.HTTP_201_CREATED)
 
     def _draft(self, data: dict) -> services.ClaimDraft:
         """The claim to create: its span checked and its topics found (nothing written)."""

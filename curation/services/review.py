@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..choices import ClaimStatus, HistoryAction, Role
 from ..exceptions import InvalidTransition
 from ..models import Claim
-from .access import can_submit_claim, role_for
+from .access import can_edit_claim, can_submit_claim, role_among, role_for
 from .annotations import bump_version, lock_claim
 from .history import history_record
 
@@ -71,6 +71,16 @@ def allowed_moves(user, claim: Claim, role: Role | None) -> list[str]:
         for move in MOVES.values()
         if claim.status in move.sources and _may(user, claim, role, move)
     ]
+
+
+def claim_permissions(user, claim, roles: dict[int, Role]) -> dict:
+    """What the user may do with the claim now: edit it, and which review moves.
+
+    `roles` is `roles_by_project(user)`, read once for a page of claims; `claim`
+    needs only project_id, author_id and status.
+    """
+    role = role_among(user, roles, claim.project_id)
+    return {"edit": can_edit_claim(user, claim, role), "moves": allowed_moves(user, claim, role)}
 
 
 def _may(user, claim: Claim, role: Role | None, move: Move) -> bool:
