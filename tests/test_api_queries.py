@@ -265,3 +265,36 @@ def test_bulk_create_query_count_does_not_grow_with_the_items(
 
     assert response.status_code == 201, response.content
     assert len(response.json()) == items + 1
+
+
+@pytest.mark.parametrize("extra_claims", [0, 20])
+def test_document_annotations_query_count_does_not_grow(
+    dataset, owner, owner_client, django_assert_num_queries, extra_claims
+):
+    document = Document.objects.order_by("pk").first()
+    passage = Passage.objects.filter(document=document).order_by("pk").first()
+    for _ in range(extra_claims):
+        ClaimFactory(passage=passage, author=owner)
+
+    # token, the document, its passages, its claims, its evidence
+    with django_assert_num_queries(5):
+        response = owner_client.get(f"/api/v1/documents/{document.pk}/annotations/")
+
+    assert response.status_code == 200
+    assert len(response.json()["claims"]) == 1 + extra_claims
+
+
+@pytest.mark.parametrize("edits", [0, 10])
+def test_claim_history_query_count_does_not_grow(
+    dataset, owner, owner_client, django_assert_num_queries, edits
+):
+    claim = Claim.objects.order_by("pk").first()
+    for n in range(edits):
+        claim = services.claim_update(actor=owner, claim=claim, statement=f"Edit {n}")
+
+    # token, the claim, its history entries with their actors
+    with django_assert_num_queries(3):
+        response = owner_client.get(f"/api/v1/claims/{claim.pk}/history/")
+
+    assert response.status_code == 200
+    assert len(response.json()) == edits  # the factory writes no "created" entry
