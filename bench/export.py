@@ -13,7 +13,7 @@ the export's own), for each format (default jsonl, then csv): cuts a release of
 all accepted claims with release_cut (actor SYSTEM), downloads it through the
 API view (Django test client, StreamingHttpResponse; sha256 checked) and
 straight from release_file_chunks, to nowhere. Prints seconds, claims/s, MB/s,
-the CPU time of this process and of its PostgreSQL backend (the machine may be
+the CPU time of this process and of the PostgreSQL server (the machine may be
 shared: CPU time says what the work costs, wall time what it took), and the
 peak resident memory of each phase (VmRSS sampled every 10 ms, VmHWM).
 
@@ -394,26 +394,45 @@ class RssSampler(threading.Thread):
             return self.peak, self.status("VmHWM")
 
 
-def cpu_seconds(pid: int | None = None) -> float:
-    """CPU time (user + system) of this process, or of another one (the PostgreSQL backend:
-    same machine), so that figures can be read apart from what else the machine runs."""
-    if pid is None:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process, so that figures can be read apart from
+    what else the machine runs."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def backend_pid() -> int:
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """CPU time of the whole PostgreSQL server: a cut reads on several connections at
+    once, each its own process. The server's own, its live processes', and (cutime,
+    cstime: counted when the server reaps them) those that have exited since. This
+    includes its background processes: read it on a machine where nothing else
+    uses the server."""
+    fields = _stat(postmaster)
+    ticks = sum(int(value) for value in fields[11:15])
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry))
+        except OSError:
+            continue  # exited meanwhile: counted in the server's cutime
+        if int(fields[1]) == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
+        backend = cursor.fetchone()[0]
+    return int(_stat(backend)[1])  # a backend's parent is the server process
 
 
 def mb(kib: int) -> str:
@@ -451,15 +470,15 @@ def measure(args) -> None:
         figures = results[fmt] = {}
 
         # Cut.
-        backend = backend_pid()
+        server = postmaster_pid()
         base = sampler.start_phase()
         if args.tracemalloc:
             tracemalloc.start()
-        cpu, pg_cpu = cpu_seconds(), cpu_seconds(backend)
+        cpu, pg_cpu = cpu_seconds(), postgres_cpu_seconds(server)
         started = time.perf_counter()
         release = release_cut(actor=SYSTEM, project=project, name=f"bench {fmt}", formats=[fmt])
         cut = time.perf_counter() - started
-        cpu, pg_cpu = cpu_seconds() - cpu, cpu_seconds(backend) - pg_cpu
+        cpu, pg_cpu = cpu_seconds() - cpu, postgres_cpu_seconds(server) - pg_cpu
         if args.tracemalloc:
             figures["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
@@ -487,9 +506,8 @@ def measure(args) -> None:
         )
 
         # Download through the API view: session, routing, permissions, streaming response.
-        backend = backend_pid()  # persistent connection (CONN_MAX_AGE): the view reuses it
         base = sampler.start_phase()
-        cpu, pg_cpu = cpu_seconds(), cpu_seconds(backend)
+        cpu, pg_cpu = cpu_seconds(), postgres_cpu_seconds(server)
         started = time.perf_counter()
         response = client.get(f"/api/v1/releases/{release.pk}/download/", {"format": fmt})
         assert response.status_code == 200, response.status_code
@@ -504,7 +522,7 @@ def measure(args) -> None:
                 size += len(chunk)
         response.close()
         http = time.perf_counter() - started
-        cpu, pg_cpu = cpu_seconds() - cpu, cpu_seconds(backend) - pg_cpu
+        cpu, pg_cpu = cpu_seconds() - cpu, postgres_cpu_seconds(server) - pg_cpu
         peak, hwm = sampler.end_phase()
         assert size == file.size, "download differs in size"
         assert digest.hexdigest() == file.sha256, "download differs"

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 import zipfile
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -60,20 +60,25 @@ ANONYMOUS_STATUSES = {401, 403}
 
 # Queries of release_cut (actor: a project owner), the same for 3 claims as for 30.
 # Shared: role, project lock (SELECT … FOR UPDATE), last version, release insert,
-# the three row streams (claims, evidence, topics; server-side cursors on
-# PostgreSQL), the sources of evidence documents, the counts update. Each format:
-# its ReleaseFile insert and its final update (chunk inserts: CHUNK_QUERIES).
+# the sources of evidence documents, the counts update. Each format: its
+# ReleaseFile insert and its final update (chunk inserts: CHUNK_QUERIES).
 # The fixture adds five user-name queries and one per object kind (project,
 # sources, documents, topics, passages, claims, their topics, evidence).
 CUT_QUERIES = {
-    ("jsonl",): 11,
-    ("jsonl", "csv"): 13,
-    ("fixture",): 24,
-    tuple(ALL_FORMATS): 32,
+    ("jsonl",): 8,
+    ("jsonl", "csv"): 10,
+    ("fixture",): 21,
+    tuple(ALL_FORMATS): 29,
 }
 # Plus transaction control, logged as queries: BEGIN and COMMIT, and on
 # PostgreSQL SET TRANSACTION ISOLATION LEVEL REPEATABLE READ.
 TRANSACTION_QUERIES = {"sqlite": 2, "postgresql": 3}
+# Plus the three row streams (claims, evidence, topics). On SQLite: their three
+# queries. On PostgreSQL: the cut exports its snapshot (one query), and each stream
+# runs its query (a server-side cursor) on a connection of its own, once that
+# connection has imported the snapshot (STREAM_CONNECTION_QUERIES).
+ROW_QUERIES = {"sqlite": 3, "postgresql": 1}
+STREAM_CONNECTION_QUERIES = {"sqlite": [], "postgresql": [1, 1, 1]}
 # Plus, per 1 MiB chunk (these files are one chunk each), its INSERT on SQLite. On
 # PostgreSQL the writer thread stores chunks through psycopg's connection, which
 # Django does not log.
@@ -653,20 +658,96 @@ def test_cut_query_count_does_not_grow_with_claims(project, other_project, owner
     seed(project, 3, tag="s")
     seed(other_project, 30, tag="l")
 
+    vendor = connection.vendor
     counts, expected = {}, {}
     for formats, pin in CUT_QUERIES.items():
-        chunks = len(formats) * CHUNK_QUERIES[connection.vendor]
-        expected[formats] = {3: pin + TRANSACTION_QUERIES[connection.vendor] + chunks}
+        chunks = len(formats) * CHUNK_QUERIES[vendor]
+        on_cut = pin + TRANSACTION_QUERIES[vendor] + ROW_QUERIES[vendor] + chunks
+        expected[formats] = {3: (on_cut, STREAM_CONNECTION_QUERIES[vendor])}
         expected[formats][30] = expected[formats][3]
         counts[formats] = {}
         for proj, size in ((project, 3), (other_project, 30)):
-            with CaptureQueriesContext(connection) as queries:
+            with (
+                CaptureQueriesContext(connection) as queries,
+                stream_connection_queries() as on_streams,
+            ):
                 release = release_cut(actor=owner, project=proj, name="pin", formats=formats)
             assert (release.claim_count, release.evidence_count) == (size, 2 * size)
             assert ReleaseChunk.objects.filter(file__release=release).count() == len(formats)
-            counts[formats][size] = len(queries.captured_queries)
+            counts[formats][size] = (len(queries.captured_queries), on_streams)
 
     assert counts == expected
+
+
+@contextmanager
+def stream_connection_queries():
+    """The number of queries run on each row stream's own connection, if any."""
+    counts = []
+    opened = rows._connection_in
+
+    @contextmanager
+    def captured(snapshot, alias):
+        with opened(snapshot, alias) as stream_connection:
+            with CaptureQueriesContext(stream_connection) as queries:
+                yield stream_connection
+            counts.append(len(queries.captured_queries))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rows, "_connection_in", captured)
+        yield counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the cut is the outermost transaction
+def test_row_streams_read_the_cuts_snapshot_on_their_own_connections(
+    project, owner, graded, monkeypatch
+):
+    """A claim accepted (and committed) elsewhere once the cut has begun stays out of
+    it: the streams' connections import the cut's snapshot instead of taking their own.
+    (That claim can be written at all because the cut locks its project FOR NO KEY
+    UPDATE: with FOR UPDATE, its foreign key check would wait for the cut to end.)"""
+    before = set(
+        Claim.objects.filter(project=project, status=ClaimStatus.ACCEPTED).values_list(
+            "statement", flat=True
+        )
+    )
+    backends = set()
+    read_rows = releases.claim_rows
+
+    def accept_one_more_first(claims, **kwargs):
+        def commit_elsewhere():  # a thread: its own connection, autocommit
+            try:
+                accepted(passage_on(DocumentFactory(project=project), 0), "late")
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=commit_elsewhere)
+        thread.start()
+        thread.join()
+        yield from read_rows(claims, **kwargs)
+        backends.update(pids)
+
+    pids = []
+    opened = rows._connection_in
+
+    @contextmanager
+    def noting_backend(snapshot, alias):
+        with opened(snapshot, alias) as stream_connection:
+            with stream_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids.append(cursor.fetchone()[0])
+            yield stream_connection
+
+    monkeypatch.setattr(releases, "claim_rows", accept_one_more_first)
+    monkeypatch.setattr(rows, "_connection_in", noting_backend)
+    release = release_cut(actor=owner, project=project, name="snap", formats=["jsonl"])
+
+    assert Claim.objects.filter(statement="late", status=ClaimStatus.ACCEPTED).exists()
+    assert statements(release) == before
+    assert release.claim_count == len(before)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert len(backends | {cursor.fetchone()[0]}) == 4  # three streams, and the cut
 
 
 def test_download_and_list_query_counts_do_not_grow(

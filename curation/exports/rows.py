@@ -7,7 +7,10 @@ claim id assembles one ClaimRow at a time, so memory does not grow with the
 release and the number of queries does not grow with the number of claims.
 
 On PostgreSQL each stream fetches its next batch on a helper thread while the
-formats work on the current one. The database hands over UUIDs and timestamps
+formats work on the current one. Given an exported snapshot, each stream also
+runs on a connection of its own that imports it, so the three queries run on
+three server processes at once and still read one consistent state of the
+data (as `pg_dump --jobs` does). The database hands over UUIDs and timestamps
 as the text the formats write (see sql.py): no per-value conversion in Python.
 """
 
@@ -174,8 +177,15 @@ EVIDENCE_COLUMNS = [
 ]
 
 
-def claim_rows(claims: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[ClaimRow]:
+def claim_rows(
+    claims: QuerySet, chunk_size: int = CHUNK_SIZE, *, snapshot: str | None = None
+) -> Iterator[ClaimRow]:
     """ClaimRows of `claims` in id order, with their topics and evidence.
+
+    `snapshot`: an id from `pg_export_snapshot()` in the caller's open transaction;
+    the streams then read on their own connections, in that snapshot. (They do not
+    see that transaction's own uncommitted writes: pass it only when the claims
+    were all committed before it began.)
 
     Close the iterator (or exhaust it) to stop its helper threads.
     """
@@ -195,7 +205,10 @@ def claim_rows(claims: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[Claim
     with ExitStack() as stack:  # helper threads stop before their cursors close
         streams = []
         for queryset in querysets:
-            batches = _batches(stack.enter_context(_cursor(queryset)), chunk_size)
+            connection = connections[queryset.db]
+            if snapshot is not None:
+                connection = stack.enter_context(_connection_in(snapshot, queryset.db))
+            batches = _batches(stack.enter_context(_cursor(queryset, connection)), chunk_size)
             if read_ahead:
                 batches = stack.enter_context(prefetched(batches, name="release-rows"))
             streams.append(chain.from_iterable(batches))
@@ -203,9 +216,22 @@ def claim_rows(claims: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[Claim
 
 
 @contextmanager
-def _cursor(queryset: QuerySet):
+def _connection_in(snapshot: str, alias: str):
+    """A new connection whose read-only transaction sees exactly `snapshot`."""
+    connection = connections.create_connection(alias)
+    try:
+        connection.set_autocommit(False)  # a server-side cursor lives in a transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+        yield connection
+    finally:
+        connection.close()  # ends (rolls back) the read-only transaction
+
+
+@contextmanager
+def _cursor(queryset: QuerySet, connection):
     """The driver's cursor over the rows of `queryset`, executed on this thread."""
-    connection = connections[queryset.db]
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:

@@ -82,6 +82,7 @@ def release_cut(
         )
     formats = [ExportFormat(fmt) for fmt in formats]
     outermost = not connection.in_atomic_block
+    snapshot = None
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
             # Must be the transaction's first statement: every query below sees
@@ -89,10 +90,16 @@ def release_cut(
             # transaction, that transaction's isolation applies.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                # Shared with the connections that read the rows (see rows.py). Only
+                # here: a caller's transaction may hold claims no other connection sees.
+                cursor.execute("SELECT pg_export_snapshot()")
+                (snapshot,) = cursor.fetchone()
         require_role(actor, project, Role.OWNER)
         filter = filter or ReleaseFilter()
-        # Lock the project row: versions are numbered without gaps or races.
-        Project.objects.select_for_update().get(pk=project.pk)
+        # Lock the project row: versions are numbered without gaps or races. NO KEY
+        # UPDATE: concurrent cuts wait for each other, but writes that merely refer
+        # to the project (a new claim's foreign key) go on during a long cut.
+        Project.objects.select_for_update(no_key=True).get(pk=project.pk)
         last = Release.objects.filter(project=project).order_by("-version").first()
         release = Release(
             project=project,
@@ -105,11 +112,13 @@ def release_cut(
         )
         release.full_clean(exclude=["project", "created_by"], validate_constraints=False)
         release.save()
-        _write_files(release, filter, formats)
+        _write_files(release, filter, formats, snapshot=snapshot)
     return release
 
 
-def _write_files(release: Release, filter: ReleaseFilter, formats: list[str]) -> None:
+def _write_files(
+    release: Release, filter: ReleaseFilter, formats: list[str], *, snapshot: str | None
+) -> None:
     claims = filter.claims(release.project)
     # psycopg's connection is thread-safe: on PostgreSQL the zips are compressed, hashed
     # and stored on a helper thread, in this transaction, while the rows are written.
@@ -119,7 +128,7 @@ def _write_files(release: Release, filter: ReleaseFilter, formats: list[str]) ->
         with serial_worker(threaded=threaded) as worker:
             for fmt in formats:
                 outputs.append(_Output.open(release, fmt, claims, worker, threaded=threaded))
-            _write_rows(release, claims, [output.writer for output in outputs])
+            _write_rows(release, claims, [output.writer for output in outputs], snapshot)
             for output in outputs:
                 output.finish(release)
     except BaseException:
@@ -165,11 +174,13 @@ class _Output:
         self.file.save(update_fields=["size", "sha256", "data_files"])
 
 
-def _write_rows(release: Release, claims, writers: list[FormatWriter]) -> None:
+def _write_rows(
+    release: Release, claims, writers: list[FormatWriter], snapshot: str | None
+) -> None:
     """One pass over the rows feeds every format; then the release gets its counts."""
     counts = _Counts()
     # closing(): the row streams' helper threads stop before the transaction ends.
-    with closing(claim_rows(claims)) as rows:
+    with closing(claim_rows(claims, snapshot=snapshot)) as rows:
         for row in rows:
             counts.add(row)
             for writer in writers:
