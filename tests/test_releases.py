@@ -28,7 +28,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -695,6 +695,28 @@ def stream_connection_queries():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rows, "_connection_in", captured)
         yield counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the cut is the outermost transaction
+def test_streams_read_on_the_cuts_connection_when_no_other_can_be_opened(
+    project, owner, graded, monkeypatch, caplog
+):
+    first = release_cut(actor=owner, project=project, name="own connections", formats=["jsonl"])
+    create_connection = connections.create_connection
+
+    def unreachable(alias):  # a real failure to connect: no such database
+        wrapper = create_connection(alias)
+        wrapper.settings_dict = {**wrapper.settings_dict, "NAME": "claimdesk_no_such_database"}
+        return wrapper
+
+    monkeypatch.setattr(connections, "create_connection", unreachable)
+    second = release_cut(actor=owner, project=project, name="one connection", formats=["jsonl"])
+
+    assert second.claim_count == first.claim_count == 4
+    files = [release.files.get().data_files for release in (first, second)]
+    assert files[0] == files[1]  # the same claims.jsonl, byte for byte
+    assert caplog.text.count("could not open its own connection") == 3
 
 
 @pytest.mark.postgres

@@ -14,13 +14,14 @@ data (as `pg_dump --jobs` does). The database hands over UUIDs and timestamps
 as the text the formats write (see sql.py): no per-value conversion in Python.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
@@ -30,6 +31,7 @@ from .background import prefetched
 from .sql import IsoTimestamp, UuidText
 
 CHUNK_SIZE = 2000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -205,9 +207,10 @@ def claim_rows(
     with ExitStack() as stack:  # helper threads stop before their cursors close
         streams = []
         for queryset in querysets:
-            connection = connections[queryset.db]
+            connection = None
             if snapshot is not None:
                 connection = stack.enter_context(_connection_in(snapshot, queryset.db))
+            connection = connection or connections[queryset.db]
             batches = _batches(stack.enter_context(_cursor(queryset, connection)), chunk_size)
             if read_ahead:
                 batches = stack.enter_context(prefetched(batches, name="release-rows"))
@@ -217,16 +220,30 @@ def claim_rows(
 
 @contextmanager
 def _connection_in(snapshot: str, alias: str):
-    """A new connection whose read-only transaction sees exactly `snapshot`."""
+    """A new connection whose read-only transaction sees exactly `snapshot`, or None
+    when there is none to be had (the server's connection limit, a pooler that
+    cannot share snapshots): the stream then reads on the cut's own connection,
+    which sees the same snapshot, only without the parallelism."""
     connection = connections.create_connection(alias)
+    try:
+        yield connection if _imports(connection, snapshot) else None
+    finally:
+        connection.close()  # ends (rolls back) the read-only transaction
+
+
+def _imports(connection, snapshot: str) -> bool:
     try:
         connection.set_autocommit(False)  # a server-side cursor lives in a transaction
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-        yield connection
-    finally:
-        connection.close()  # ends (rolls back) the read-only transaction
+    except DatabaseError:
+        logger.warning(
+            "A release stream could not open its own connection; it reads on the cut's.",
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 @contextmanager
