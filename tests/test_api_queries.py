@@ -5,6 +5,7 @@ first query of each request is the token (with its user) lookup.
 """
 
 import json
+import threading
 
 import pytest
 from django.db import connection
@@ -15,7 +16,16 @@ from rest_framework.test import APIClient, APIRequestFactory
 from curation import services
 from curation.api import serializers as s
 from curation.choices import Role, Stance
-from curation.models import Claim, Document, EvidenceLink, Membership, Passage, Source, Topic
+from curation.models import (
+    Claim,
+    Document,
+    EvidenceLink,
+    HistoryEntry,
+    Membership,
+    Passage,
+    Source,
+    Topic,
+)
 
 from .factories import (
     ClaimFactory,
@@ -298,3 +308,141 @@ def test_claim_history_query_count_does_not_grow(
 
     assert response.status_code == 200
     assert len(response.json()) == edits  # the factory writes no "created" entry
+
+
+# -- one claim by offsets: the fast path ------------------------------------------------
+
+# token; the document with the caller's role; one INSERT … WITH for the passage, the
+# claim and its history entry; plus the transaction's start and end. SQLite has no
+# data-modifying WITH and takes claims_create, as any other POST: token, document,
+# roles, passage INSERT and SELECT, claim, history, the roles for `permissions`.
+SIMPLE_CREATE_QUERIES = {"postgresql": 3 + 2, "sqlite": 8 + 2}
+CLAIMS_URL = "/api/v1/claims/"
+
+
+def simple_body(document, start=3, end=20, **fields) -> dict:
+    return {"passage_input": {"document": document.pk, "start": start, "end": end}, **fields}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"statement": "  Own words 🙂 ", "kind": "opinion", "attributed_to": "Ministry"},
+        {"credibility": 1, "attributed_to": ""},
+    ],
+)
+def test_a_claim_by_offsets_answers_what_a_read_answers_in_few_queries(
+    dataset, owner_client, django_assert_num_queries, fields
+):
+    document = Document.objects.filter(source__isnull=False).order_by("pk").first()
+
+    with django_assert_num_queries(SIMPLE_CREATE_QUERIES[connection.vendor]):
+        created = owner_client.post(CLAIMS_URL, simple_body(document, **fields), format="json")
+
+    assert created.status_code == 201, created.content
+    answer = created.json()
+    assert answer == owner_client.get(f"{CLAIMS_URL}{answer['id']}/").json()
+    assert created["ETag"] == f'"{answer["id"]}.1"'
+    assert answer["statement"] == (fields.get("statement", "").strip() or document.text[3:20])
+    assert answer["permissions"] == {"edit": True, "moves": ["submit"]}
+
+
+def test_a_claim_by_offsets_is_written_as_claims_create_writes_it(dataset, owner, owner_client):
+    """The same claim through both paths (`topics` sends the second through the
+    serializer and claims_create): the same answer and the same rows."""
+    document = Document.objects.filter(source__isnull=False).order_by("pk").first()
+    fields = {"statement": "Own words 🙂", "kind": "opinion", "attributed_to": "M"}
+
+    fast = owner_client.post(CLAIMS_URL, simple_body(document, **fields), format="json").json()
+    general = owner_client.post(
+        CLAIMS_URL, simple_body(document, **fields, topics=[]), format="json"
+    ).json()
+
+    varying = {"id", "uuid", "created_at", "updated_at"}
+    assert {k: v for k, v in fast.items() if k not in varying} == {
+        k: v for k, v in general.items() if k not in varying
+    }
+    assert fast["passage"]["id"] == general["passage"]["id"]  # found, not duplicated
+    claims = Claim.objects.filter(pk__in=[fast["id"], general["id"]]).order_by("pk")
+    rows = [
+        {k: v for k, v in row.items() if k not in {"id", "uuid", "created_at", "updated_at"}}
+        for row in claims.values()
+    ]
+    assert rows[0] == rows[1]
+    entries = [
+        {
+            k: v
+            for k, v in claim.history.values().get().items()
+            if k not in {"id", "uuid", "at", "claim_id"}
+        }
+        for claim in claims
+    ]
+    assert entries[0] == entries[1]
+    assert entries[0]["changes"]["statement"] == [None, "Own words 🙂"]
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "code"),
+    [
+        ("owner", {"start": 5, "end": 10_000}, 400),  # beyond the text
+        ("owner", {"start": 7, "end": 7}, 400),  # empty
+        ("owner", {"start": -1, "end": 4}, 400),
+        ("owner", {"other_project": True}, 400),  # another project's document
+        ("viewer", {}, 403),
+        ("owner", {"statement": "nul \x00 byte"}, 400),
+        ("owner", {"kind": "rumour"}, 400),
+        ("owner", {"credibility": 9}, 400),
+        ("owner", {"attributed_to": "x" * 1000}, 400),
+    ],
+)
+def test_a_refused_claim_by_offsets_gets_the_general_answer_and_writes_nothing(
+    dataset, project, other_project, viewer, owner_client, who, body, code
+):
+    body = dict(body)
+    document = Document.objects.filter(project=project).order_by("pk").first()
+    if body.pop("other_project", False):
+        document = DocumentFactory(project=other_project)
+    client = owner_client
+    if who == "viewer":
+        client = APIClient()
+        client.force_authenticate(viewer)
+    span = {key: body.pop(key) for key in ("start", "end") if key in body}
+    counts = [Model.objects.count() for Model in (Passage, Claim, HistoryEntry)]
+
+    response = client.post(CLAIMS_URL, simple_body(document, **span, **body), format="json")
+
+    assert response.status_code == code, response.content
+    assert [Model.objects.count() for Model in (Passage, Claim, HistoryEntry)] == counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # two real transactions at once
+def test_two_claims_on_one_new_span_at_once_share_its_passage(project, owner):
+    """The second INSERT waits for the first and then conflicts, without seeing its
+    row (one snapshot per statement): that POST falls back to claims_create,
+    which finds the passage."""
+    document = DocumentFactory(project=project)
+    token = Token.objects.create(user=owner).key
+    start = threading.Barrier(2)
+    answers = []
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        start.wait()
+        try:
+            answers.append(client.post(CLAIMS_URL, simple_body(document, 2, 12), format="json"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert len({answer.json()["passage"]["id"] for answer in answers}) == 1
+    assert Passage.objects.filter(document=document).count() == 1
+    assert Claim.objects.filter(passage__document=document).count() == 2

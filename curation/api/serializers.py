@@ -1,5 +1,7 @@
 """Representations and input validation; every rule is in curation.services."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -358,6 +360,43 @@ class GradeField(serializers.ReadOnlyField):
 class ClaimPermissionsSerializer(serializers.Serializer):
     edit = serializers.BooleanField()
     moves = serializers.ListField(child=serializers.CharField())
+
+
+SIMPLE_CLAIM_FIELDS = {"passage_input", "statement", "kind", "attributed_to", "credibility"}
+# What DRF's CharField refuses (ProhibitNullCharacters, ProhibitSurrogateCharacters).
+_REFUSED_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def claim_at_offsets(data) -> dict | None:
+    """The arguments of `services.claim_create_at_offsets` when a claim POST is the
+    simple case: one JSON object whose `passage_input` is a document id and
+    offsets, and fields ClaimSerializer would take exactly as given (no coercion,
+    no trimming, no topics). None otherwise, and ClaimSerializer validates it."""
+    if type(data) is not dict or not data.keys() <= SIMPLE_CLAIM_FIELDS:
+        return None
+    inline = data.get("passage_input")
+    if type(inline) is not dict or inline.keys() != {"document", "start", "end"}:
+        return None
+    if any(type(value) is not int for value in inline.values()):
+        return None
+    simple = {"document_id": inline["document"], "start": inline["start"], "end": inline["end"]}
+    for name in ("statement", "attributed_to"):
+        if name in data:
+            value = data[name]
+            if type(value) is not str or _REFUSED_TEXT.search(value):
+                return None
+            if name == "attributed_to" and value != value.strip():  # DRF would trim it
+                return None
+            simple[name] = value
+    if "kind" in data:
+        if type(data["kind"]) is not str or data["kind"] not in ClaimKind.values:
+            return None
+        simple["kind"] = data["kind"]
+    if "credibility" in data:
+        if type(data["credibility"]) is not int or data["credibility"] not in Credibility.values:
+            return None
+        simple["credibility"] = data["credibility"]
+    return simple
 
 
 class ClaimSerializer(serializers.ModelSerializer):

@@ -423,6 +423,16 @@ class ClaimViewSet(ScopedViewSet):
     def create(self, request, *args, **kwargs):
         if isinstance(request.data, list):
             return self._create_many(request.data)
+        simple = s.claim_at_offsets(request.data)
+        if simple is not None:
+            created = services.claim_create_at_offsets(actor=request.user, **simple)
+            if created is not None:
+                claim, role = created
+                roles = {claim.project_id: role}
+                (data,) = represent_new_claims([(claim, [])], user=request.user, roles=roles)
+                return _with_etag(data, status.HTTP_201_CREATED)
+        # Anything else, or anything the fast path declined (it writes nothing then):
+        # the serializer and claims_create, which explain what is wrong.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         draft = self._draft(dict(serializer.validated_data))

@@ -39,6 +39,7 @@ from .documents import (
     document_update,
     documents_import,
 )
+from .fast_create import claim_create_at_offsets
 from .history import history_record
 from .projects import (
     membership_remove,
@@ -80,6 +81,7 @@ __all__ = [
     "can_submit_claim",
     "claim_accept",
     "claim_create",
+    "claim_create_at_offsets",
     "claim_delete",
     "claim_move",
     "claim_permissions",

@@ -1,0 +1,169 @@
+"""The most frequent write, one claim on a span given by offsets, in three statements.
+
+`claims_create` is the general path. It takes any number of claims, spans by
+offsets or by quote, existing passages and topics, and costs about ten
+statements and a few milliseconds of ORM work per request. Most writes are a
+single claim marked by offsets (the workspace, scripts). On PostgreSQL they
+can be done in three statements: one read of the document and the caller's
+role, one `WITH … INSERT` that writes the passage (or finds it), the claim
+and its history entry, and the COMMIT.
+
+The rules are the same ones, applied by the same functions: `role_among`,
+`span_resolve`, `Claim.full_clean` and `history_entry`. The rows are built
+as model instances and written with the columns and values Django's own
+INSERT would use. Anything outside that simple case returns None with nothing
+written, and the caller takes `claims_create`, which explains what is wrong
+in its usual words.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from ..choices import ClaimKind, Credibility, HistoryAction, Role
+from ..models import Claim, Document, HistoryEntry, Membership, Passage, Source
+from .access import role_among
+from .annotations import _claim_snapshot, span_resolve
+from .history import diff, history_entry
+
+
+def claim_create_at_offsets(
+    *,
+    actor,
+    document_id: int,
+    start: int,
+    end: int,
+    statement: str = "",
+    kind: str = ClaimKind.FACT,
+    attributed_to: str = "",
+    credibility: int = Credibility.CANNOT_BE_JUDGED,
+) -> tuple[Claim, Role] | None:
+    """A draft claim on document_id[start:end] and the actor's role in its project,
+    as `claims_create` would write it; or None, with nothing written, when this is
+    not that simple case (see the module)."""
+    if connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False):
+        return None
+    with transaction.atomic():
+        found = _document_and_role(actor, document_id)
+        if found is None:
+            return None
+        document, role = found
+        if role is None or not role.allows(Role.ANNOTATOR):
+            return None
+        try:
+            span = span_resolve(document=document, start=start, end=end)
+            claim = Claim(
+                project_id=document.project_id,
+                statement=statement.strip() or span.exact,
+                kind=kind,
+                attributed_to=attributed_to,
+                credibility=credibility,
+                author=actor,
+            )
+            claim.full_clean(
+                exclude=["project", "passage", "author"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError:
+            return None
+        passage = Passage(
+            document=document,
+            start=span.start,
+            end=span.end,
+            exact=span.exact,
+            prefix=span.prefix,
+            suffix=span.suffix,
+            created_by=actor,
+        )
+        entry = history_entry(
+            actor=actor,
+            obj=claim,
+            action=HistoryAction.CREATED,
+            changes=diff({}, _claim_snapshot(claim, [])),
+        )
+        if not _insert(passage, claim, entry):
+            return None  # the span was stored meanwhile, unseen by this statement
+    return claim, role
+
+
+def _document_and_role(actor, document_id: int) -> tuple[Document, Role | None] | None:
+    """The document (text, title, source) and the actor's membership role, or None."""
+    qn = connection.ops.quote_name
+    sql = f"""
+        SELECT d.id, d.project_id, d.title, d.text, s.id, s.name, s.reliability,
+               (SELECT m.role FROM {qn(Membership._meta.db_table)} m
+                 WHERE m.project_id = d.project_id AND m.user_id = %s)
+          FROM {qn(Document._meta.db_table)} d
+          LEFT JOIN {qn(Source._meta.db_table)} s ON s.id = d.source_id
+         WHERE d.id = %s
+    """  # noqa: S608 (table names from the models; values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk, document_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, project_id, title, text, source_id, source_name, reliability, role = row
+    source = None
+    if source_id is not None:
+        source = Source(
+            pk=source_id, project_id=project_id, name=source_name, reliability=reliability
+        )
+    document = Document(pk=pk, project_id=project_id, title=title, text=text, source=source)
+    roles = {project_id: Role(role)} if role else {}
+    return document, role_among(actor, roles, project_id)
+
+
+def _insert(passage: Passage, claim: Claim, entry: HistoryEntry) -> bool:
+    """Write the three rows in one statement; False if the passage was neither
+    inserted nor visible (a concurrent insert of the same span)."""
+    qn = connection.ops.quote_name
+    p_columns, p_values = _columns_and_values(passage)
+    c_columns, c_values = _columns_and_values(claim, skip="passage")
+    h_columns, h_values = _columns_and_values(entry, skip="claim")
+    passages = qn(Passage._meta.db_table)
+    # Data-modifying WITH clauses see one snapshot: the row the first inserts is
+    # read from its RETURNING, an existing one (ON CONFLICT) from the table.
+    sql = f"""
+        WITH new_passage AS (
+            INSERT INTO {passages} ({p_columns}) VALUES ({_marks(p_values)})
+            ON CONFLICT DO NOTHING
+            RETURNING id, created_at
+        ), passage AS (
+            SELECT id, created_at FROM new_passage
+            UNION ALL
+            SELECT id, created_at FROM {passages}
+             WHERE document_id = %s AND start = %s AND "end" = %s
+            LIMIT 1
+        ), claim AS (
+            INSERT INTO {qn(Claim._meta.db_table)} ({c_columns}, passage_id)
+            SELECT {_marks(c_values)}, passage.id FROM passage
+            RETURNING id
+        ), entry AS (
+            INSERT INTO {qn(HistoryEntry._meta.db_table)} ({h_columns}, claim_id)
+            SELECT {_marks(h_values)}, claim.id FROM claim
+            RETURNING id
+        )
+        SELECT claim.id, passage.id, passage.created_at, entry.id FROM claim, passage, entry
+    """  # noqa: S608 (names from the models; values bound)
+    span = [passage.document_id, passage.start, passage.end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*p_values, *span, *c_values, *h_values])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    claim.pk, passage.pk, passage.created_at, entry.pk = row
+    claim.passage = passage
+    entry.claim = claim
+    return True
+
+
+def _columns_and_values(obj, *, skip: str = "") -> tuple[str, list]:
+    """The columns and database values of a new row, as Django's INSERT writes them
+    (defaults, auto_now_add timestamps and adapters included)."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.name != skip]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return ", ".join(connection.ops.quote_name(f.column) for f in fields), values
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
