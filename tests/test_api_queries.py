@@ -312,11 +312,12 @@ def test_claim_history_query_count_does_not_grow(
 
 # -- one claim by offsets: the fast path ------------------------------------------------
 
-# token; the document with the caller's role; one INSERT … WITH for the passage, the
-# claim and its history entry; plus the transaction's start and end. SQLite has no
-# data-modifying WITH and takes claims_create, as any other POST: token, document,
-# roles, passage INSERT and SELECT, claim, history, the roles for `permissions`.
-SIMPLE_CREATE_QUERIES = {"postgresql": 3 + 2, "sqlite": 8 + 2}
+# PostgreSQL: token; the document with the caller's role; one INSERT … WITH for the
+# passage, the claim and its history entry, atomic by itself (no BEGIN … COMMIT).
+# SQLite has no data-modifying WITH and takes claims_create, as any other POST:
+# token, document, roles, passage INSERT and SELECT, claim, history, the roles for
+# `permissions`, plus the transaction's start and end.
+SIMPLE_CREATE_QUERIES = {"postgresql": 3, "sqlite": 8 + 2}
 CLAIMS_URL = "/api/v1/claims/"
 
 

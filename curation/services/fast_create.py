@@ -1,12 +1,12 @@
-"""The most frequent write, one claim on a span given by offsets, in three statements.
+"""The most frequent write, one claim on a span given by offsets, in two statements.
 
 `claims_create` is the general path. It takes any number of claims, spans by
 offsets or by quote, existing passages and topics, and costs about ten
 statements and a few milliseconds of ORM work per request. Most writes are a
 single claim marked by offsets (the workspace, scripts). On PostgreSQL they
-can be done in three statements: one read of the document and the caller's
-role, one `WITH … INSERT` that writes the passage (or finds it), the claim
-and its history entry, and the COMMIT.
+can be done in two statements: one read of the document and the caller's
+role, then one `WITH … INSERT` that writes the passage (or finds it), the
+claim and its history entry, atomic by itself.
 
 The rules are the same ones, applied by the same functions: `role_among`,
 `span_resolve`, `Claim.full_clean` and `history_entry`. The rows are built
@@ -17,7 +17,7 @@ in its usual words.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from ..choices import ClaimKind, Credibility, HistoryAction, Role
 from ..models import Claim, Document, HistoryEntry, Membership, Passage, Source
@@ -42,47 +42,50 @@ def claim_create_at_offsets(
     not that simple case (see the module)."""
     if connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False):
         return None
-    with transaction.atomic():
-        found = _document_and_role(actor, document_id)
-        if found is None:
-            return None
-        document, role = found
-        if role is None or not role.allows(Role.ANNOTATOR):
-            return None
-        try:
-            span = span_resolve(document=document, start=start, end=end)
-            claim = Claim(
-                project_id=document.project_id,
-                statement=statement.strip() or span.exact,
-                kind=kind,
-                attributed_to=attributed_to,
-                credibility=credibility,
-                author=actor,
-            )
-            claim.full_clean(
-                exclude=["project", "passage", "author"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError:
-            return None
-        passage = Passage(
-            document=document,
-            start=span.start,
-            end=span.end,
-            exact=span.exact,
-            prefix=span.prefix,
-            suffix=span.suffix,
-            created_by=actor,
+    # No BEGIN … COMMIT of our own: the one statement that writes is atomic by itself
+    # (in autocommit mode, its own transaction), and the read before it needs no
+    # lock (a document's text never changes; a role is checked as claims_create
+    # checks it, without locking the membership).
+    found = _document_and_role(actor, document_id)
+    if found is None:
+        return None
+    document, role = found
+    if role is None or not role.allows(Role.ANNOTATOR):
+        return None
+    try:
+        span = span_resolve(document=document, start=start, end=end)
+        claim = Claim(
+            project_id=document.project_id,
+            statement=statement.strip() or span.exact,
+            kind=kind,
+            attributed_to=attributed_to,
+            credibility=credibility,
+            author=actor,
         )
-        entry = history_entry(
-            actor=actor,
-            obj=claim,
-            action=HistoryAction.CREATED,
-            changes=diff({}, _claim_snapshot(claim, [])),
+        claim.full_clean(
+            exclude=["project", "passage", "author"],
+            validate_unique=False,
+            validate_constraints=False,
         )
-        if not _insert(passage, claim, entry):
-            return None  # the span was stored meanwhile, unseen by this statement
+    except ValidationError:
+        return None
+    passage = Passage(
+        document=document,
+        start=span.start,
+        end=span.end,
+        exact=span.exact,
+        prefix=span.prefix,
+        suffix=span.suffix,
+        created_by=actor,
+    )
+    entry = history_entry(
+        actor=actor,
+        obj=claim,
+        action=HistoryAction.CREATED,
+        changes=diff({}, _claim_snapshot(claim, [])),
+    )
+    if not _insert(passage, claim, entry):
+        return None  # the span was stored meanwhile, unseen by this statement
     return claim, role
 
 
