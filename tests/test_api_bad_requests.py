@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from curation.choices import Role
@@ -761,3 +762,48 @@ def test_claim_date_filters_take_any_iso_offset(olga, value, expected):
     response = olga.get(CLAIMS, {"created_after": value, "updated_before": value})
 
     assert response.status_code == expected, response.content
+
+
+# -- tokens ------------------------------------------------------------------------------
+
+
+def token_client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_a_token_authenticates_its_user(project, owner, other_project):
+    key = Token.objects.create(user=owner).key
+
+    response = token_client(key).get("/api/v1/projects/")
+
+    assert response.status_code == 200
+    assert [p["slug"] for p in response.json()["results"]] == ["alpha"]
+
+
+@pytest.mark.parametrize(
+    ("case", "detail"),
+    [
+        ("unknown", "Invalid token."),
+        ("revoked", "Invalid token."),
+        ("inactive", "User inactive or deleted."),
+        ("another case", "Invalid token."),
+    ],
+)
+def test_a_bad_token_answers_401_with_the_reason(project, owner, case, detail):
+    key = Token.objects.create(user=owner).key
+    if case == "unknown":
+        key = "0" * 40
+    elif case == "revoked":
+        Token.objects.filter(key=key).delete()
+    elif case == "inactive":
+        type(owner).objects.filter(pk=owner.pk).update(is_active=False)
+    else:
+        key = key.upper()
+
+    response = token_client(key).get("/api/v1/projects/")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == detail
+    assert response["WWW-Authenticate"] == "Token"
