@@ -447,3 +447,23 @@ def test_two_claims_on_one_new_span_at_once_share_its_passage(project, owner):
     assert len({answer.json()["passage"]["id"] for answer in answers}) == 1
     assert Passage.objects.filter(document=document).count() == 1
     assert Claim.objects.filter(passage__document=document).count() == 2
+
+
+@pytest.mark.postgres
+def test_the_fast_path_gives_an_inactive_member_nothing(project, annotator):
+    """Called directly (the API refuses inactive users before any view), as
+    claims_create does: no role, so nothing is written."""
+    document = DocumentFactory(project=project)
+    annotator.is_active = False
+
+    created = services.claim_create_at_offsets(
+        actor=annotator, document_id=document.pk, start=0, end=5
+    )
+
+    assert created is None
+    assert not Claim.objects.filter(passage__document=document).exists()
+    annotator.is_active = True
+    claim, role = services.claim_create_at_offsets(
+        actor=annotator, document_id=document.pk, start=0, end=5
+    )
+    assert (claim.author, role) == (annotator, Role.ANNOTATOR)
