@@ -28,18 +28,21 @@ class _System:
 SYSTEM = _System()
 
 
+def _may_hold_roles(user) -> bool:
+    """Anonymous and inactive users hold no role anywhere, whatever their memberships."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
 def _acts_as_owner(user) -> bool:
     """SYSTEM and active superusers hold every right in every project."""
-    return user is SYSTEM or (
-        user is not None and user.is_authenticated and user.is_active and user.is_superuser
-    )
+    return user is SYSTEM or (_may_hold_roles(user) and user.is_superuser)
 
 
 def role_for(user, project: Project | int) -> Role | None:
     """The user's role in the project (superusers act as owners), or None."""
     if _acts_as_owner(user):
         return Role.OWNER
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _may_hold_roles(user):
         return None
     project_id = getattr(project, "pk", project)
     role = (
@@ -53,7 +56,7 @@ def role_for(user, project: Project | int) -> Role | None:
 
 def roles_by_project(user) -> dict[int, Role]:
     """Every membership of the user at once, for pages that ask per row."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _may_hold_roles(user):
         return {}
     return {
         project_id: Role(role)
@@ -65,8 +68,11 @@ def roles_by_project(user) -> dict[int, Role]:
 
 
 def role_among(user, roles: dict[int, Role], project_id: int) -> Role | None:
-    """`role_for`, answered from `roles_by_project(user)` read once for a page."""
-    return Role.OWNER if _acts_as_owner(user) else roles.get(project_id)
+    """`role_for`, answered from the user's memberships read once (`roles_by_project`,
+    or any query that read them)."""
+    if _acts_as_owner(user):
+        return Role.OWNER
+    return roles.get(project_id) if _may_hold_roles(user) else None
 
 
 def _checked(role: Role | None, minimum: Role) -> Role:

@@ -36,6 +36,18 @@ class Span:
     prefix: str
     suffix: str
 
+    def passage(self, actor) -> Passage:
+        """The unsaved passage of this span, created by `actor`."""
+        return Passage(
+            document=self.document,
+            start=self.start,
+            end=self.end,
+            exact=self.exact,
+            prefix=self.prefix,
+            suffix=self.suffix,
+            created_by=actor if actor.is_authenticated else None,
+        )
+
 
 def span_resolve(
     *,
@@ -81,19 +93,7 @@ def passages_for(actor, spans: Sequence[Span]) -> list[Passage]:
     """
     if not spans:
         return []
-    author = actor if actor.is_authenticated else None
-    new = {
-        (span.document.pk, span.start, span.end): Passage(
-            document=span.document,
-            start=span.start,
-            end=span.end,
-            exact=span.exact,
-            prefix=span.prefix,
-            suffix=span.suffix,
-            created_by=author,
-        )
-        for span in spans
-    }
+    new = {(span.document.pk, span.start, span.end): span.passage(actor) for span in spans}
     Passage.objects.bulk_create(new.values(), ignore_conflicts=True)
     which = reduce(or_, (Q(document_id=d, start=s, end=e) for d, s, e in new))
     found = {(p.document_id, p.start, p.end): p for p in Passage.objects.filter(which)}

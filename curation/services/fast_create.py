@@ -40,10 +40,8 @@ def claim_create_at_offsets(
     """A draft claim on document_id[start:end] and the actor's role in its project,
     as `claims_create` would write it; or None, with nothing written, when this is
     not that simple case (see the module)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False):
         return None
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return None  # roles_by_project gives such a user no role at all
     # No BEGIN … COMMIT of our own: the one statement that writes is atomic by itself
     # (in autocommit mode, its own transaction), and the read before it needs no
     # lock (a document's text never changes; a role is checked as claims_create
@@ -71,15 +69,7 @@ def claim_create_at_offsets(
         )
     except ValidationError:
         return None
-    passage = Passage(
-        document=document,
-        start=span.start,
-        end=span.end,
-        exact=span.exact,
-        prefix=span.prefix,
-        suffix=span.suffix,
-        created_by=actor,
-    )
+    passage = span.passage(actor)
     entry = history_entry(
         actor=actor,
         obj=claim,
