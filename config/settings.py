@@ -21,6 +21,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int_or_off(name: str, default: int) -> int | None:
+    value = os.environ.get(name, str(default)).strip().lower()
+    return None if value in {"", "off", "none"} else int(value)
+
+
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -96,6 +101,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters travel apart from the statement (server-side binding), so a
+    # statement a connection runs again and again (token lookup, list pages, the
+    # claim INSERT) is prepared on its DATABASE_PREPARE_THRESHOLD-th run and is
+    # no longer parsed and planned on every request. Set it to "off" behind a
+    # pooler in transaction mode that does not track prepared statements
+    # (PgBouncer before 1.21).
+    # The health check asks the socket before it runs a query (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env_int_or_off("DATABASE_PREPARE_THRESHOLD", 5),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -24,6 +24,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from psycopg import sql as pg_sql
 
 from ..choices import ClaimStatus, Reliability
 from ..models import Claim, EvidenceLink, Project
@@ -236,7 +237,10 @@ def _imports(connection, snapshot: str) -> bool:
         connection.set_autocommit(False)  # a server-side cursor lives in a transaction
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            # A utility statement takes no bound parameters (server-side binding):
+            # the id goes in as a literal, quoted by psycopg.
+            quoted = pg_sql.quote(snapshot, connection.connection)
+            cursor.execute(f"SET TRANSACTION SNAPSHOT {quoted}")
     except DatabaseError:
         logger.warning(
             "A release stream could not open its own connection; it reads on the cut's.",
