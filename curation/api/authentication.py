@@ -20,10 +20,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
     token (its key and user; its creation time is not read)."""
 
     def authenticate_credentials(self, key):
-        found = list(get_user_model().objects.raw(_token_user_sql(), [key]))
-        if not found:
+        user_model = get_user_model()
+        with connection.cursor() as cursor:
+            cursor.execute(_token_user_sql(), [key])
+            row = cursor.fetchone()
+        if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        (user,) = found
+        # Every concrete field, in order: from_db builds the instance as a
+        # queryset would (loaded from this database, not "adding").
+        user = user_model.from_db(connection.alias, None, row)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, Token(key=key, user=user)

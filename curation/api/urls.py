@@ -5,7 +5,14 @@ from rest_framework.routers import DefaultRouter
 from . import views
 from .auth import TokenView
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # No `claims.json` twin of every route: the API speaks JSON only, and each
+    # twin is one more pattern that every request is matched against.
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("projects", views.ProjectViewSet)
 router.register("memberships", views.MembershipViewSet)
 router.register("sources", views.SourceViewSet)

@@ -16,8 +16,10 @@ written, and the caller takes `claims_create`, which explains what is wrong
 in its usual words.
 """
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ..choices import ClaimKind, Credibility, HistoryAction, Role
 from ..models import Claim, Document, HistoryEntry, Membership, Passage, Source
@@ -83,17 +85,8 @@ def claim_create_at_offsets(
 
 def _document_and_role(actor, document_id: int) -> tuple[Document, Role | None] | None:
     """The document (text, title, source) and the actor's membership role, or None."""
-    qn = connection.ops.quote_name
-    sql = f"""
-        SELECT d.id, d.project_id, d.title, d.text, s.id, s.name, s.reliability,
-               (SELECT m.role FROM {qn(Membership._meta.db_table)} m
-                 WHERE m.project_id = d.project_id AND m.user_id = %s)
-          FROM {qn(Document._meta.db_table)} d
-          LEFT JOIN {qn(Source._meta.db_table)} s ON s.id = d.source_id
-         WHERE d.id = %s
-    """  # noqa: S608 (table names from the models; values bound)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.pk, document_id])
+        cursor.execute(_document_and_role_sql(), [actor.pk, document_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -108,41 +101,32 @@ def _document_and_role(actor, document_id: int) -> tuple[Document, Role | None] 
     return document, role_among(actor, roles, project_id)
 
 
+@cache
+def _document_and_role_sql() -> str:
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return f"""
+        SELECT d.id, d.project_id, d.title, d.text, s.id, s.name, s.reliability,
+               (SELECT m.role FROM {qn(Membership._meta.db_table)} m
+                 WHERE m.project_id = d.project_id AND m.user_id = %s)
+          FROM {qn(Document._meta.db_table)} d
+          LEFT JOIN {qn(Source._meta.db_table)} s ON s.id = d.source_id
+         WHERE d.id = %s
+    """  # noqa: S608 (table names from the models; values bound)
+
+
 def _insert(passage: Passage, claim: Claim, entry: HistoryEntry) -> bool:
     """Write the three rows in one statement; False if the passage was neither
     inserted nor visible (a concurrent insert of the same span)."""
-    qn = connection.ops.quote_name
-    p_columns, p_values = _columns_and_values(passage)
-    c_columns, c_values = _columns_and_values(claim, skip="passage")
-    h_columns, h_values = _columns_and_values(entry, skip="claim")
-    passages = qn(Passage._meta.db_table)
-    # Data-modifying WITH clauses see one snapshot: the row the first inserts is
-    # read from its RETURNING, an existing one (ON CONFLICT) from the table.
-    sql = f"""
-        WITH new_passage AS (
-            INSERT INTO {passages} ({p_columns}) VALUES ({_marks(p_values)})
-            ON CONFLICT DO NOTHING
-            RETURNING id, created_at
-        ), passage AS (
-            SELECT id, created_at FROM new_passage
-            UNION ALL
-            SELECT id, created_at FROM {passages}
-             WHERE document_id = %s AND start = %s AND "end" = %s
-            LIMIT 1
-        ), claim AS (
-            INSERT INTO {qn(Claim._meta.db_table)} ({c_columns}, passage_id)
-            SELECT {_marks(c_values)}, passage.id FROM passage
-            RETURNING id
-        ), entry AS (
-            INSERT INTO {qn(HistoryEntry._meta.db_table)} ({h_columns}, claim_id)
-            SELECT {_marks(h_values)}, claim.id FROM claim
-            RETURNING id
-        )
-        SELECT claim.id, passage.id, passage.created_at, entry.id FROM claim, passage, entry
-    """  # noqa: S608 (names from the models; values bound)
+    db = connections[DEFAULT_DB_ALIAS]
     span = [passage.document_id, passage.start, passage.end]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*p_values, *span, *c_values, *h_values])
+    values = [
+        *_values(passage, _fields(Passage)),
+        *span,
+        *_values(claim, _fields(Claim, skip="passage")),
+        *_values(entry, _fields(HistoryEntry, skip="claim")),
+    ]
+    with db.cursor() as cursor:
+        cursor.execute(_insert_sql(), values)
         row = cursor.fetchone()
     if row is None:
         return False
@@ -152,13 +136,55 @@ def _insert(passage: Passage, claim: Claim, entry: HistoryEntry) -> bool:
     return True
 
 
-def _columns_and_values(obj, *, skip: str = "") -> tuple[str, list]:
-    """The columns and database values of a new row, as Django's INSERT writes them
-    (defaults, auto_now_add timestamps and adapters included)."""
-    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.name != skip]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    return ", ".join(connection.ops.quote_name(f.column) for f in fields), values
+@cache
+def _insert_sql() -> str:
+    """The statement `_insert` runs, built once: its text depends on the models only."""
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+
+    def columns(fields) -> str:
+        return ", ".join(qn(f.column) for f in fields)
+
+    def marks(fields) -> str:
+        return ", ".join(["%s"] * len(fields))
+
+    passage, claim = _fields(Passage), _fields(Claim, skip="passage")
+    entry = _fields(HistoryEntry, skip="claim")
+    passages = qn(Passage._meta.db_table)
+    # Data-modifying WITH clauses see one snapshot: the row the first inserts is
+    # read from its RETURNING, an existing one (ON CONFLICT) from the table.
+    return f"""
+        WITH new_passage AS (
+            INSERT INTO {passages} ({columns(passage)}) VALUES ({marks(passage)})
+            ON CONFLICT DO NOTHING
+            RETURNING id, created_at
+        ), passage AS (
+            SELECT id, created_at FROM new_passage
+            UNION ALL
+            SELECT id, created_at FROM {passages}
+             WHERE document_id = %s AND start = %s AND "end" = %s
+            LIMIT 1
+        ), claim AS (
+            INSERT INTO {qn(Claim._meta.db_table)} ({columns(claim)}, passage_id)
+            SELECT {marks(claim)}, passage.id FROM passage
+            RETURNING id
+        ), entry AS (
+            INSERT INTO {qn(HistoryEntry._meta.db_table)} ({columns(entry)}, claim_id)
+            SELECT {marks(entry)}, claim.id FROM claim
+            RETURNING id
+        )
+        SELECT claim.id, passage.id, passage.created_at, entry.id FROM claim, passage, entry
+    """  # noqa: S608 (names from the models; values bound)
 
 
-def _marks(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
+@cache
+def _fields(model, skip: str = "") -> tuple:
+    """The columns Django's INSERT writes for a new row (all but the primary key),
+    less the foreign key `skip` that the statement fills in itself."""
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.name != skip)
+
+
+def _values(obj, fields) -> list:
+    """The database values of a new row, as Django's INSERT writes them (defaults,
+    auto_now_add timestamps and adapters included)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    return [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
