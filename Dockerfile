@@ -32,5 +32,8 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 USER claimdesk
 EXPOSE 8000
 # Run migrations as a release step: docker run IMAGE python manage.py migrate
+# Workers' heartbeat files in memory (/dev/shm), not on the image's overlay
+# filesystem, where each update may block (gunicorn's deployment notes).
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", \
-     "--threads", "2", "--access-logfile", "-", "--timeout", "60"]
+     "--threads", "2", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", \
+     "--timeout", "60"]

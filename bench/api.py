@@ -5,9 +5,10 @@ Seeds a PostgreSQL database (dropped and recreated) with N claims (default
 paragraphs of ../shared/corpus/ (deterministic: seeded; rows written by COPY
 through curation.bulk.bulk_insert, so every constraint and trigger runs), an
 owner and a token. Then starts gunicorn exactly as the Dockerfile does (4
-workers, 2 threads, access log to stdout; bound to 127.0.0.1, production
-settings: DEBUG unset, SECURE_SSL_REDIRECT=0 because this is plain HTTP on
-loopback) and measures from a separate load process (requests + threads):
+workers, 2 threads, heartbeat files in /dev/shm, access log to stdout; bound
+to 127.0.0.1, production settings: DEBUG unset, SECURE_SSL_REDIRECT=0 because
+this is plain HTTP on loopback) and measures from a separate load process (threads, each with a
+keep-alive http.client connection; --client requests for requests sessions):
 
   a. POST /claims/ with an inline passage (passage_input by offsets), 1 and 8
      clients; one claim per request, and lists of --bulk claims per request
@@ -20,6 +21,7 @@ loopback) and measures from a separate load process (requests + threads):
     .venv/bin/python bench/api.py [--claims 100000] [--documents 2000]
         [--database-url postgres://…/claimdesk_bench_api] [--port 0 (a free one)]
         [--seconds 20] [--walk-seconds 180] [--bulk 100] [--word cooperation] [--profile]
+        [--client http.client|requests]
 
 Every phase is bounded by a count and a time limit; gunicorn is always stopped.
 """
@@ -28,6 +30,7 @@ import argparse
 import base64
 import concurrent.futures
 import cProfile
+import http.client
 import io
 import multiprocessing
 import os
@@ -45,8 +48,9 @@ import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
+from json import dumps, loads
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from common import ROOT, corpus_paragraphs, recreate_database
 
@@ -264,7 +268,58 @@ def seed(n_claims: int, n_documents: int) -> dict:
 # -- the load process (no Django: requests and threads only) ---------------------------
 
 
+class _Response:
+    __slots__ = ("content", "status_code")
+
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code, self.content = status_code, content
+
+    def json(self):
+        return loads(self.content)
+
+
+class _Client:
+    """A keep-alive HTTP/1.1 client on http.client, with the part of requests'
+    Session interface the phases use. A load generator should cost the server's
+    machine little: this one takes about a third of requests' CPU per request,
+    which on two cores is time the server does not get (--client requests)."""
+
+    def __init__(self, token: str):
+        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def get(self, url: str) -> _Response:
+        return self._request("GET", url, None)
+
+    def post(self, url: str, json: object) -> _Response:
+        return self._request("POST", url, dumps(json).encode())
+
+    def _request(self, method: str, url: str, body: bytes | None) -> _Response:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = dict(self.headers)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(parts.hostname, parts.port)
+            try:
+                self.connection.request(method, path, body, headers)
+                response = self.connection.getresponse()
+                return _Response(response.status, response.read())
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # gunicorn closed an idle keep-alive connection: reconnect once.
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
 def _session(token: str):
+    # An environment variable: the load process is spawned, it reads no arguments.
+    if os.environ.get("CLAIMDESK_BENCH_CLIENT", "http.client") == "http.client":
+        return _Client(token)
     import requests
 
     session = requests.Session()
@@ -433,6 +488,8 @@ def start_gunicorn(database_url: str, port: int, log: Path) -> subprocess.Popen:
         "4",
         "--threads",
         "2",
+        "--worker-tmp-dir",
+        "/dev/shm",  # noqa: S108 (heartbeat files only, as in the Dockerfile)
         "--access-logfile",
         "-",
         "--timeout",
@@ -604,7 +661,14 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=100, help="claims per list POST")
     parser.add_argument("--walk-seconds", type=float, default=180, help="time limit of (e)")
     parser.add_argument("--profile", action="store_true", help="cProfile a list page in-process")
+    parser.add_argument(
+        "--client",
+        choices=["http.client", "requests"],
+        default="http.client",
+        help="the load process's HTTP client (requests: the figures before 2026-11-23)",
+    )
     args = parser.parse_args()
+    os.environ["CLAIMDESK_BENCH_CLIENT"] = args.client
 
     recreate_database(args.database_url)
     os.environ.update(DATABASE_URL=args.database_url, DEBUG="1")
