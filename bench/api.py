@@ -52,7 +52,7 @@ from json import dumps, loads
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from common import ROOT, corpus_paragraphs, recreate_database
+from common import ROOT, corpus_paragraphs, python_speed_ms, recreate_database
 
 PASSAGES_PER_DOCUMENT = 50
 BATCH = 10_000
@@ -703,6 +703,7 @@ def main() -> None:
         try:
             wait_ready(base, token, process)
             print(f"load average:     {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+            speed_before = python_speed_ms()
             with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as load:
 
                 def run(name, function, *fargs):
@@ -816,6 +817,10 @@ def main() -> None:
     same = queries["page 1"] == queries["late page"]
     print(f"target queries per page constant: {verdict(same)}")
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"machine speed:    {speed_before:.0f} ms before (a), {python_speed_ms():.0f} ms at "
+        "the end (python_speed_ms: a fixed Python loop; lower is faster)"
+    )
     if args.profile:
         print("\ncProfile, 20 in-process GET /api/v1/claims/?page_size=100 (by own time):")
         print(profile_list(token))

@@ -33,3 +33,21 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def python_speed_ms() -> float:
+    """Milliseconds for a fixed pure-Python loop (5 million additions), best of three.
+
+    The machines are shared virtual machines whose speed drifts by a third or
+    more within minutes; printing this next to a run's figures tells a slow
+    phase from a slower program.
+    """
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return 1000 * best
