@@ -36,6 +36,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if self.connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return False
+        return not _readable(self.connection.pgconn.socket)
+
+
+def _readable(fd: int) -> bool:
+    """Whether the socket has data, an end of file or an error to read, without waiting."""
+    if hasattr(select, "poll"):  # no FD_SETSIZE limit; not on Windows
         poller = select.poll()
-        poller.register(self.connection.pgconn.socket, select.POLLIN)
-        return not poller.poll(0)
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    readable, _, failed = select.select([fd], [], [fd], 0)
+    return bool(readable or failed)
