@@ -5,10 +5,11 @@ Seeds a PostgreSQL database (dropped and recreated) with N claims (default
 paragraphs of ../shared/corpus/ (deterministic: seeded; rows written by COPY
 through curation.bulk.bulk_insert, so every constraint and trigger runs), an
 owner and a token. Then starts gunicorn exactly as the Dockerfile does (4
-workers, 2 threads, heartbeat files in /dev/shm, access log to stdout; bound
-to 127.0.0.1, production settings: DEBUG unset, SECURE_SSL_REDIRECT=0 because
-this is plain HTTP on loopback) and measures from a separate load process (threads, each with a
-keep-alive http.client connection; --client requests for requests sessions):
+workers, 2 threads, heartbeat files in /dev/shm, no access log; bound to
+127.0.0.1, production settings: DEBUG unset, SECURE_SSL_REDIRECT=0 because
+this is plain HTTP on loopback) and measures from a separate load process
+(threads, each with a keep-alive http.client connection; --client requests
+for requests sessions):
 
   a. POST /claims/ with an inline passage (passage_input by offsets), 1 and 8
      clients; one claim per request, and lists of --bulk claims per request
@@ -52,7 +53,14 @@ from json import dumps, loads
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from common import ROOT, corpus_paragraphs, python_speed_ms, recreate_database
+from common import (
+    ROOT,
+    corpus_paragraphs,
+    postmaster_pid,
+    process_tree_cpu_seconds,
+    python_speed_ms,
+    recreate_database,
+)
 
 PASSAGES_PER_DOCUMENT = 50
 BATCH = 10_000
@@ -338,7 +346,7 @@ def _run_clients(clients: int, work, seconds: float) -> dict:
             statuses[status] += 1
             latencies.append(latency)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     deadline = started + seconds
     threads = [
         threading.Thread(target=work, args=(index, deadline, record)) for index in range(clients)
@@ -349,6 +357,7 @@ def _run_clients(clients: int, work, seconds: float) -> dict:
         thread.join()
     return {
         "elapsed": time.perf_counter() - started,
+        "load_cpu": time.process_time() - cpu,
         "latencies": latencies,
         "statuses": dict(statuses),
     }
@@ -490,8 +499,6 @@ def start_gunicorn(database_url: str, port: int, log: Path) -> subprocess.Popen:
         "2",
         "--worker-tmp-dir",
         "/dev/shm",  # noqa: S108 (heartbeat files only, as in the Dockerfile)
-        "--access-logfile",
-        "-",
         "--timeout",
         "60",
     ]
@@ -499,6 +506,14 @@ def start_gunicorn(database_url: str, port: int, log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     return process
+
+
+def server_cpu_seconds(gunicorn: int, postgres: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers) and PostgreSQL."""
+    return {
+        "gunicorn": process_tree_cpu_seconds(gunicorn),
+        "postgres": process_tree_cpu_seconds(postgres),
+    }
 
 
 def free_port() -> int:
@@ -690,6 +705,7 @@ def main() -> None:
         f"in {seeded:.1f} s (COPY)"
     )
     token, claim_ids = data["token"], data["claim_ids"]
+    postgres = postmaster_pid()
     connections.close_all()
 
     port = args.port or free_port()
@@ -714,8 +730,14 @@ def main() -> None:
                 # Warm every worker and thread (imports, connections, caches): not
                 # counted, so that (a) measures the steady state, like later phases.
                 run("warm_up", load_create, base, token, spans[30000:30400], 8, 400, args.seconds)
-                run("create_1", load_create, base, token, spans[:1000], 1, 1000, args.seconds)
-                run("create_8", load_create, base, token, spans[1000:5000], 8, 4000, args.seconds)
+                for name, clients, share in [
+                    ("create_1", 1, spans[:1000]),
+                    ("create_8", 8, spans[1000:5000]),
+                ]:
+                    before = server_cpu_seconds(process.pid, postgres)
+                    run(name, load_create, base, token, share, clients, len(share), args.seconds)
+                    after = server_cpu_seconds(process.pid, postgres)
+                    results[name]["server_cpu"] = {k: after[k] - before[k] for k in after}
                 bulk = args.bulk
                 run(
                     "bulk_1",
@@ -752,6 +774,14 @@ def main() -> None:
             f"statuses {r['statuses']}"
         )
         r["rate"] = rate
+        per = {**r["server_cpu"], "load process": r["load_cpu"]}
+        print(
+            "    CPU per claim: "
+            + ", ".join(
+                f"{group} {1000 * seconds / max(created, 1):.2f} ms"
+                for group, seconds in per.items()
+            )
+        )
     for name, clients in [("bulk_1", 1), ("bulk_8", 8)]:
         r = results[name]
         created = r["statuses"].get(201, 0) * args.bulk

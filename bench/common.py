@@ -1,5 +1,6 @@
 """What the benchmark scripts share: the sample corpus and a fresh database."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,3 +52,38 @@ def python_speed_ms() -> float:
             total += i
         best = min(best, time.perf_counter() - started)
     return 1000 * best
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards)."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def process_tree_cpu_seconds(parent: int) -> float:
+    """CPU time (user + system) of a server process and its children: its own,
+    its live children's, and (cutime, cstime: counted when it reaps them) those
+    that have exited since. For gunicorn's master and its workers, or for
+    PostgreSQL's server process and its backends (whose background processes
+    count too: read it on a machine where nothing else uses the server)."""
+    ticks = sum(int(value) for value in _stat(parent)[11:15])
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry))
+        except OSError:
+            continue  # exited meanwhile: counted in the parent's cutime
+        if int(fields[1]) == parent:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid() -> int:
+    """The PostgreSQL server process behind Django's default connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    return int(_stat(backend)[1])  # a backend's parent is the server process

@@ -39,7 +39,13 @@ import warnings
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from common import ROOT, corpus_paragraphs, recreate_database
+from common import (
+    ROOT,
+    corpus_paragraphs,
+    postmaster_pid,
+    process_tree_cpu_seconds,
+    recreate_database,
+)
 
 SLUG = "bench-export"
 VIEWER = "bench-viewer"
@@ -401,40 +407,6 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _stat(pid: int) -> list[str]:
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()
-
-
-def postgres_cpu_seconds(postmaster: int) -> float:
-    """CPU time of the whole PostgreSQL server: a cut reads on several connections at
-    once, each its own process. The server's own, its live processes', and (cutime,
-    cstime: counted when the server reaps them) those that have exited since. This
-    includes its background processes: read it on a machine where nothing else
-    uses the server."""
-    fields = _stat(postmaster)
-    ticks = sum(int(value) for value in fields[11:15])
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = _stat(int(entry))
-        except OSError:
-            continue  # exited meanwhile: counted in the server's cutime
-        if int(fields[1]) == postmaster:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def postmaster_pid() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    return int(_stat(backend)[1])  # a backend's parent is the server process
-
-
 def mb(kib: int) -> str:
     return f"{kib / 1024:.0f} MB"
 
@@ -474,11 +446,11 @@ def measure(args) -> None:
         base = sampler.start_phase()
         if args.tracemalloc:
             tracemalloc.start()
-        cpu, pg_cpu = cpu_seconds(), postgres_cpu_seconds(server)
+        cpu, pg_cpu = cpu_seconds(), process_tree_cpu_seconds(server)
         started = time.perf_counter()
         release = release_cut(actor=SYSTEM, project=project, name=f"bench {fmt}", formats=[fmt])
         cut = time.perf_counter() - started
-        cpu, pg_cpu = cpu_seconds() - cpu, postgres_cpu_seconds(server) - pg_cpu
+        cpu, pg_cpu = cpu_seconds() - cpu, process_tree_cpu_seconds(server) - pg_cpu
         if args.tracemalloc:
             figures["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
@@ -507,7 +479,7 @@ def measure(args) -> None:
 
         # Download through the API view: session, routing, permissions, streaming response.
         base = sampler.start_phase()
-        cpu, pg_cpu = cpu_seconds(), postgres_cpu_seconds(server)
+        cpu, pg_cpu = cpu_seconds(), process_tree_cpu_seconds(server)
         started = time.perf_counter()
         response = client.get(f"/api/v1/releases/{release.pk}/download/", {"format": fmt})
         assert response.status_code == 200, response.status_code
@@ -522,7 +494,7 @@ def measure(args) -> None:
                 size += len(chunk)
         response.close()
         http = time.perf_counter() - started
-        cpu, pg_cpu = cpu_seconds() - cpu, postgres_cpu_seconds(server) - pg_cpu
+        cpu, pg_cpu = cpu_seconds() - cpu, process_tree_cpu_seconds(server) - pg_cpu
         peak, hwm = sampler.end_phase()
         assert size == file.size, "download differs in size"
         assert digest.hexdigest() == file.sha256, "download differs"
