@@ -103,6 +103,7 @@ def _document_and_role(actor, document_id: int) -> tuple[Document, Role | None] 
 
 @cache
 def _document_and_role_sql() -> str:
+    """The statement `_document_and_role` runs, built once."""
     qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     return f"""
         SELECT d.id, d.project_id, d.title, d.text, s.id, s.name, s.reliability,
@@ -120,10 +121,10 @@ def _insert(passage: Passage, claim: Claim, entry: HistoryEntry) -> bool:
     db = connections[DEFAULT_DB_ALIAS]
     span = [passage.document_id, passage.start, passage.end]
     values = [
-        *_values(passage, _fields(Passage)),
+        *_values(passage, _fields(Passage), db),
         *span,
-        *_values(claim, _fields(Claim, skip="passage")),
-        *_values(entry, _fields(HistoryEntry, skip="claim")),
+        *_values(claim, _fields(Claim, skip="passage"), db),
+        *_values(entry, _fields(HistoryEntry, skip="claim"), db),
     ]
     with db.cursor() as cursor:
         cursor.execute(_insert_sql(), values)
@@ -183,8 +184,7 @@ def _fields(model, skip: str = "") -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.name != skip)
 
 
-def _values(obj, fields) -> list:
+def _values(obj, fields, db) -> list:
     """The database values of a new row, as Django's INSERT writes them (defaults,
     auto_now_add timestamps and adapters included)."""
-    db = connections[DEFAULT_DB_ALIAS]
     return [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
