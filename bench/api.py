@@ -308,20 +308,19 @@ class _Client:
         headers = dict(self.headers)
         if body is not None:
             headers["Content-Type"] = "application/json"
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(parts.hostname, parts.port)
-            try:
-                self.connection.request(method, path, body, headers)
-                response = self.connection.getresponse()
-                return _Response(response.status, response.read())
-            except (http.client.RemoteDisconnected, ConnectionError):
-                # gunicorn closed an idle keep-alive connection: reconnect once.
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(parts.hostname, parts.port)
+        try:
+            return self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn closed an idle keep-alive connection: the next request reconnects.
+            self.connection.close()
+            return self._send(method, path, body, headers)
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict) -> _Response:
+        self.connection.request(method, path, body, headers)
+        response = self.connection.getresponse()
+        return _Response(response.status, response.read())
 
 
 def _session(token: str):
