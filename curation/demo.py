@@ -6,6 +6,7 @@ Built through the services (so it obeys every rule) by `manage.py demo`;
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
 from .models import Project
@@ -133,6 +134,10 @@ def build_demo() -> Project:
             is_staff=True,
         )
     olga, rafael, anna = users["olga"], users["rafael"], users["anna"]
+    # The owner may also start projects of her own (admins grant this per user or group).
+    olga.user_permissions.add(
+        Permission.objects.get(codename="add_project", content_type__app_label="curation")
+    )
     project = project_create(
         actor=olga,
         slug="demo",

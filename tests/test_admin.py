@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from curation.choices import ClaimStatus, HistoryAction, Role
-from curation.models import Claim, Document, HistoryEntry, Release
+from curation.models import Claim, Document, HistoryEntry, Project, Release
 from curation.services import claim_create, claim_move, claim_update, history_record
 from curation.text import normalize_text, text_sha256
 
@@ -575,3 +575,42 @@ def test_owner_changes_project_description_via_change_form(client, owner, projec
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.description == "Energy accords."
+
+
+def test_staff_without_add_project_permission_cannot_add_projects(client, owner):
+    client.force_login(owner)
+
+    assert client.get(reverse("admin:curation_project_add")).status_code == 403
+    changelist = client.get(changelist_url("project"))
+    assert changelist.status_code == 200
+    assert not changelist.context["has_add_permission"]
+
+
+def test_staff_with_add_project_permission_adds_a_project_and_owns_it(client, owner):
+    from django.contrib.auth.models import Permission
+
+    owner.user_permissions.add(
+        Permission.objects.get(codename="add_project", content_type__app_label="curation")
+    )
+    client.force_login(owner)
+    url = reverse("admin:curation_project_add")
+    response = client.post(url, form_data(client.get(url), name="Gamma watch", slug="gamma"))
+
+    assert response.status_code == 302
+    project = Project.objects.get(slug="gamma")
+    assert project.memberships.get(user=owner).role == Role.OWNER
+
+
+def test_annotator_reads_topics_but_renames_none(client, annotator, project):
+    topic = TopicFactory(project=project, name="energy")
+    client.force_login(annotator)
+    url = change_url("topic", topic.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+
+    response = client.post(url, {"name": "power", "description": "", "_save": "Save"})
+
+    assert response.status_code == 403
+    topic.refresh_from_db()
+    assert topic.name == "energy"

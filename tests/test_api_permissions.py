@@ -12,12 +12,15 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from curation import services
 from curation.choices import ClaimStatus, HistoryAction, Role
 from curation.models import (
     Claim,
@@ -408,7 +411,9 @@ def _roles(outsider, viewer, annotator, reviewer, owner, superuser):
 #                  outsider viewer annot. review. owner superuser
 LIST = _roles(200, 200, 200, 200, 200, 200)  # outsider: 200 without alpha's rows
 READ = _roles(404, 200, 200, 200, 200, 200)
-ANYONE_CREATES = _roles(201, 201, 201, 201, 201, 201)
+# Starting a project takes the "Can add project" permission, which no alpha role
+# gives (test_project_creation_* below grant it).
+SUPERUSER_CREATES = _roles(403, 403, 403, 403, 403, 201)
 OWNER_CREATES = _roles(400, 403, 403, 403, 201, 201)
 ANNOTATOR_CREATES = _roles(400, 403, 201, 201, 201, 201)
 OWNER_UPDATES = _roles(404, 403, 403, 403, 200, 200)
@@ -425,7 +430,7 @@ IMMUTABLE = _roles(405, 405, 405, 405, 405, 405)
 MATRIX = [
     ("projects", "list", None, LIST),
     ("projects", "retrieve", "alpha", READ),
-    ("projects", "create", None, ANYONE_CREATES),
+    ("projects", "create", None, SUPERUSER_CREATES),
     ("projects", "update", "alpha", OWNER_UPDATES),
     ("projects", "delete", "empty", OWNER_DELETES),
     ("memberships", "list", None, LIST),
@@ -479,7 +484,7 @@ MATRIX = [
     ("topics", "list", None, LIST),
     ("topics", "retrieve", "alpha", READ),
     ("topics", "create", None, ANNOTATOR_CREATES),
-    ("topics", "update", "alpha", ANNOTATOR_UPDATES),
+    ("topics", "update", "alpha", REVIEWER_UPDATES),
     ("topics", "delete", "alpha", REVIEWER_DELETES),
 ]
 
@@ -805,7 +810,7 @@ FIXED_FIELD_WRITES = [
     ),
     ("membership-user", "owner", "memberships", "membership_other", lambda w: {"user": "nina"}),
     ("topic-project", "superuser", "topics", "topic", lambda w: {"project": w.beta.pk}),
-    ("topic-counts", "annotator", "topics", "topic", lambda w: {"claim_count": 5}),
+    ("topic-counts", "reviewer", "topics", "topic", lambda w: {"claim_count": 5}),
     ("project-role", "owner", "projects", "alpha", lambda w: {"role": "viewer"}),
     ("project-created_at", "owner", "projects", "alpha", lambda w: {"created_at": "2000-01-01"}),
 ]
@@ -838,7 +843,7 @@ PUT_ROUND_TRIPS = [
     ("annotator", "claims", "claim_own", 200),
     ("owner", "sources", "spare_source", 200),
     ("owner", "documents", "spare_document", 200),
-    ("annotator", "topics", "topic", 200),
+    ("reviewer", "topics", "topic", 200),
     ("annotator", "evidence", "evidence_own", 200),
     ("viewer", "projects", "alpha", 403),
     ("viewer", "memberships", "membership_other", 403),
@@ -846,6 +851,7 @@ PUT_ROUND_TRIPS = [
     ("viewer", "sources", "spare_source", 403),
     ("viewer", "documents", "spare_document", 403),
     ("viewer", "topics", "topic", 403),
+    ("annotator", "topics", "topic", 403),
     ("viewer", "evidence", "evidence_own", 403),
 ]
 
@@ -1392,3 +1398,54 @@ def test_deleting_a_protected_object_is_refused_cleanly(world, resource, target)
     assert response.status_code == 409, response.status_code
     assert response.json()["code"] == "protected"
     assert db_state() == before
+
+
+# -- who may start a project -------------------------------------------------------------
+
+
+def _grant_add_project(user, *, through_group: bool) -> None:
+    permission = Permission.objects.get(codename="add_project", content_type__app_label="curation")
+    if through_group:
+        group = Group.objects.create(name="Project leads")
+        group.permissions.add(permission)
+        user.groups.add(group)
+    else:
+        user.user_permissions.add(permission)
+
+
+@pytest.mark.parametrize("through_group", [False, True], ids=["user", "group"])
+def test_project_creation_granted_by_permission_makes_the_creator_owner(db, through_group):
+    user = UserFactory(username="paula", is_staff=False)
+    _grant_add_project(user, through_group=through_group)
+
+    response = client_for(user).post(
+        f"{API}/projects/", {"slug": "gamma", "name": "Gamma"}, content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.json()
+    project = Project.objects.get(slug="gamma")
+    assert Membership.objects.get(project=project, user=user).role == Role.OWNER
+
+
+def test_project_creation_without_permission_is_refused_and_writes_nothing(db):
+    user = UserFactory(username="paula")
+    before = db_state()
+
+    response = client_for(user).post(
+        f"{API}/projects/", {"slug": "gamma", "name": "Gamma"}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert "Can add project" in response.json()["detail"]
+    assert db_state() == before
+
+
+def test_project_creation_permission_of_an_inactive_user_counts_for_nothing(db):
+    user = UserFactory(username="paula")
+    _grant_add_project(user, through_group=False)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    with pytest.raises(PermissionDenied):
+        services.project_create(actor=user, slug="gamma", name="Gamma")
+    assert not Project.objects.filter(slug="gamma").exists()

@@ -3,6 +3,7 @@ from django.contrib import admin
 from ..choices import Role
 from ..models import Membership, Project, Source, Topic
 from ..services import (
+    may_create_projects,
     membership_remove,
     membership_set,
     project_create,
@@ -55,8 +56,8 @@ class ProjectAdmin(ScopedAdmin):
         return obj.pk
 
     def has_add_permission(self, request):
-        # Any staff analyst may start a project; its creator becomes its owner.
-        return request.user.is_active and request.user.is_staff
+        # The service's rule; its creator becomes its owner.
+        return may_create_projects(request.user)
 
     @admin.display(ordering="member_count", description="members")
     def member_count(self, obj):
@@ -154,8 +155,8 @@ class SourceAdmin(HistoryMixin, ScopedAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ScopedAdmin):
-    add_role = change_role = Role.ANNOTATOR
-    delete_role = Role.REVIEWER
+    add_role = Role.ANNOTATOR
+    change_role = delete_role = Role.REVIEWER
     list_display = ["name", "project", "claim_count"]
     list_filter = [("project", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "description"]

@@ -81,6 +81,18 @@ def _checked(role: Role | None, minimum: Role) -> Role:
     return role
 
 
+def may_create_projects(user) -> bool:
+    """Superusers, the operator (SYSTEM) and users granted "Can add project"
+    (`curation.add_project`, directly or through a group) may start a project.
+
+    A project is the unit of access: who may open one is the administrator's
+    call, granted in the admin's user or group pages, not every account's.
+    """
+    if _acts_as_owner(user):
+        return True
+    return _may_hold_roles(user) and user.has_perm("curation.add_project")
+
+
 def require_role(user, project: Project | int, minimum: Role) -> Role:
     return _checked(role_for(user, project), minimum)
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from ..choices import HistoryAction, Reliability, Role, SourceKind
 from ..models import Membership, Project, Source, Topic
-from .access import require_role
+from .access import may_create_projects, require_role
 from .history import diff, history_record, snapshot
 
 SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rationale")
@@ -16,11 +16,15 @@ SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rati
 def project_create(
     *, actor, slug: str, name: str, description: str = "", guidelines: str = ""
 ) -> Project:
-    """Create a project; its creator becomes its owner."""
+    """Create a project; its creator becomes its owner (see `may_create_projects`)."""
+    if not may_create_projects(actor):
+        raise PermissionDenied(
+            "You may not create projects: an administrator grants the “Can add project” permission."
+        )
     project = Project(slug=slug, name=name, description=description, guidelines=guidelines)
     project.full_clean()
     project.save()
-    if actor is not None and actor.is_authenticated:
+    if actor.is_authenticated:
         Membership.objects.create(project=project, user=actor, role=Role.OWNER)
     return project
 
@@ -157,7 +161,9 @@ def user_by_username(username: str):
 
 @transaction.atomic
 def topic_update(*, actor, topic: Topic, **fields) -> Topic:
-    require_role(actor, topic.project_id, Role.ANNOTATOR)
+    """Rename or describe a topic. It relabels every claim tagged with it, in
+    every annotator's work, so it is a reviewer's decision, like deleting it."""
+    require_role(actor, topic.project_id, Role.REVIEWER)
     for name in fields:
         if name not in ("name", "description"):
             raise ValidationError({name: "This field cannot be changed."})
