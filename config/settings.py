@@ -163,7 +163,7 @@ REST_FRAMEWORK = {
         "curation.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.ClaimdeskCursorPagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["curation.api.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "curation.api.schema.ClaimdeskAutoSchema",
     "EXCEPTION_HANDLER": "curation.api.exceptions.api_exception_handler",
