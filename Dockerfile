@@ -2,7 +2,7 @@
 # (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG, CSRF_TRUSTED_ORIGINS).
 
 # --- build: install the project and its dependencies into a virtualenv ---------
-FROM python:3.12-slim AS build
+FROM python:3.13-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
@@ -13,7 +13,7 @@ COPY curation ./curation
 RUN pip install .
 
 # --- runtime: the virtualenv, the code, collected static files, a non-root user --
-FROM python:3.12-slim
+FROM python:3.13-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
