@@ -563,6 +563,7 @@ def _check_create(w, resource, target, obj, user, role, response, before):
 def _check_created(w, resource, created, user, data, response):
     if resource == "projects":
         assert Membership.objects.get(project=created, user=user).role == Role.OWNER
+        assert data["role"] == Role.OWNER  # the answer knows the new project's role
     elif resource == "claims":
         assert created.project_id == w.alpha.pk
         assert (created.status, created.author_id, created.version) == ("draft", user.pk, 1)
@@ -1425,6 +1426,7 @@ def test_project_creation_granted_by_permission_makes_the_creator_owner(db, thro
     assert response.status_code == 201, response.json()
     project = Project.objects.get(slug="gamma")
     assert Membership.objects.get(project=project, user=user).role == Role.OWNER
+    assert response.json()["role"] == "owner"
 
 
 def test_project_creation_without_permission_is_refused_and_writes_nothing(db):

@@ -106,6 +106,13 @@ class ProjectViewSet(ScopedViewSet):
             "roles": services.roles_by_project(self.request.user),
         }
 
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        # The roles above were read before the project existed: its creator's
+        # role (owner) is added so that the answer says so.
+        project = serializer.instance
+        serializer.context["roles"][project.pk] = services.role_for(self.request.user, project)
+
 
 class MembershipViewSet(ScopedViewSet):
     queryset = Membership.objects.with_related()
