@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from curation.choices import Role
 from curation.models import (
@@ -113,3 +114,8 @@ class EvidenceLinkFactory(factory.django.DjangoModelFactory):
         end=20,
     )
     stance = "supports"
+
+
+def add_project_permission() -> Permission:
+    """Django's "Can add project", which lets a user start projects."""
+    return Permission.objects.get(codename="add_project", content_type__app_label="curation")

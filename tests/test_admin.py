@@ -26,6 +26,7 @@ from .factories import (
     SourceFactory,
     TopicFactory,
     UserFactory,
+    add_project_permission,
 )
 
 # Queries per changelist page for a superuser, whatever the number of rows:
@@ -587,11 +588,7 @@ def test_staff_without_add_project_permission_cannot_add_projects(client, owner)
 
 
 def test_staff_with_add_project_permission_adds_a_project_and_owns_it(client, owner):
-    from django.contrib.auth.models import Permission
-
-    owner.user_permissions.add(
-        Permission.objects.get(codename="add_project", content_type__app_label="curation")
-    )
+    owner.user_permissions.add(add_project_permission())
     client.force_login(owner)
     url = reverse("admin:curation_project_add")
     response = client.post(url, form_data(client.get(url), name="Gamma watch", slug="gamma"))

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -44,6 +44,7 @@ from .factories import (
     SourceFactory,
     TopicFactory,
     UserFactory,
+    add_project_permission,
 )
 
 API = "/api/v1"
@@ -1405,7 +1406,7 @@ def test_deleting_a_protected_object_is_refused_cleanly(world, resource, target)
 
 
 def _grant_add_project(user, *, through_group: bool) -> None:
-    permission = Permission.objects.get(codename="add_project", content_type__app_label="curation")
+    permission = add_project_permission()
     if through_group:
         group = Group.objects.create(name="Project leads")
         group.permissions.add(permission)

@@ -10,7 +10,6 @@ unpaired surrogates) falls back to DRF's renderer whole.
 
 import orjson
 from rest_framework import renderers
-from rest_framework.settings import api_settings
 
 # datetime, date and time go through DRF's encoder (its "Z" for UTC); keys that
 # are not strings are written as json.dumps writes them.
@@ -22,7 +21,7 @@ class JSONRenderer(renderers.JSONRenderer):
         if data is None:
             return b""
         indent = self.get_indent(accepted_media_type, renderer_context or {})
-        if indent is not None or not (api_settings.COMPACT_JSON and api_settings.UNICODE_JSON):
+        if indent is not None or self.ensure_ascii or not self.compact:
             # Pretty-printed or ASCII-only output: DRF's own, which orjson does not match.
             return super().render(data, accepted_media_type, renderer_context)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -100,18 +100,13 @@ class ProjectViewSet(ScopedViewSet):
     service_argument = "project"
 
     def get_serializer_context(self):
-        # The caller's role per project, one query for the whole page.
+        # The caller's role per project, one query for the whole page, read when
+        # the answer is built: after a create, so the new project's owner is in it.
+        user = self.request.user
         return {
             **super().get_serializer_context(),
-            "roles": services.roles_by_project(self.request.user),
+            "roles": SimpleLazyObject(lambda: services.roles_by_project(user)),
         }
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        # The roles above were read before the project existed: its creator's
-        # role (owner) is added so that the answer says so.
-        project = serializer.instance
-        serializer.context["roles"][project.pk] = services.role_for(self.request.user, project)
 
 
 class MembershipViewSet(ScopedViewSet):
