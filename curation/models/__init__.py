@@ -1,0 +1,27 @@
+"""Claimdesk's domain model (see DESIGN.md): the names are the contract.
+
+Invariants live in the database first (check and unique constraints here,
+cross-table triggers in migration 0002); services add what only Python can say.
+Every model has a natural key so fixtures move between instances unchanged.
+"""
+
+from .claims import Claim, EvidenceLink, Topic
+from .documents import Document, Passage, Source
+from .history import HistoryEntry
+from .projects import Membership, Project
+from .releases import Release, ReleaseChunk, ReleaseFile
+
+__all__ = [
+    "Claim",
+    "Document",
+    "EvidenceLink",
+    "HistoryEntry",
+    "Membership",
+    "Passage",
+    "Project",
+    "Release",
+    "ReleaseChunk",
+    "ReleaseFile",
+    "Source",
+    "Topic",
+]
