@@ -73,10 +73,10 @@ REVIEWED = datetime(2024, 5, 2, 14, 0, tzinfo=UTC)
 RELEASED = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 ALL_FORMATS = list(ExportFormat.values)
 DATA_FILES = {
-    "jsonl": ["claims.jsonl"],
+    "jsonl": ["claims.jsonl", "documents.jsonl"],
     "csv": ["claims.csv", "evidence.csv"],
     "webannotation": ["annotations.jsonld"],
-    "fever": ["fever.jsonl"],
+    "fever": ["pages.jsonl", "fever.jsonl"],
     "fixture": ["fixture.json", "users.json"],
 }
 
@@ -121,7 +121,7 @@ def jsonl(data: bytes) -> list[dict]:
 
 
 def csv_rows(data: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def cut(project, actor, *, formats=ALL_FORMATS, at=RELEASED, **kwargs) -> Release:
@@ -414,10 +414,10 @@ def assert_quotes(text: str, start: int, end: int, exact: str, prefix=None, suff
 @pytest.mark.parametrize(
     ("fmt", "golden_files"),
     [
-        ("jsonl", ["claims.jsonl", "manifest.json", "README.md"]),
+        ("jsonl", ["claims.jsonl", "documents.jsonl", "manifest.json", "README.md"]),
         ("csv", ["claims.csv", "evidence.csv"]),
         ("webannotation", ["annotations.jsonld"]),
-        ("fever", ["fever.jsonl"]),
+        ("fever", ["pages.jsonl", "fever.jsonl"]),
         ("fixture", ["fixture.json", "users.json"]),
     ],
 )
@@ -663,7 +663,7 @@ def test_webannotation_quote_and_position_selectors_agree_with_the_text(golden):
     collection = json.loads(entries(release, "webannotation")["annotations.jsonld"])
 
     items = collection["first"]["items"]
-    assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert collection["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
     assert collection["total"] == len(items) == 5 + 6
     assert {item["motivation"] for item in items} == {"assessing", "linking"}
     for item in items:
@@ -687,19 +687,22 @@ def test_fever_evidence_offsets_quote_their_documents(golden):
     release = cut(golden.project, golden.users["olga"], formats=["fever"])
     texts = documents_by_id()
     passages = Passage.objects.in_bulk()
-    links = {str(link.uuid): link for link in EvidenceLink.objects.all()}
+    links = EvidenceLink.objects.in_bulk()
 
     lines = jsonl(entries(release, "fever")["fever.jsonl"])
 
     assert {line["id"]: line["label"] for line in lines} == EXPECTED_LABELS
     items = [item for line in lines for evidence_set in line["evidence"] for item in evidence_set]
     cited = [item for item in items if item[1] is not None]
-    assert len(cited) == 2  # 9504 refutes 9403, 9506 supports 9405
-    for evidence_id, passage_id, document_id, (start, end) in cited:
+    assert len(cited) == 2  # 9504 refutes 9403, 9506 supports 9405 (one line each)
+    pages = {page["id"]: page for page in jsonl(entries(release, "fever")["pages.jsonl"])}
+    for link_id, passage_id, page_id, line in cited:
         passage = passages[passage_id]
-        assert links[evidence_id].passage_id == passage_id
-        assert (passage.document_id, passage.start, passage.end) == (document_id, start, end)
-        assert texts[document_id][start:end] == passage.exact
+        assert links[link_id].passage_id == passage_id
+        assert page_id == f"document-{passage.document_id}"
+        start, end = pages[page_id]["spans"][line]
+        assert start <= passage.start < passage.end <= end
+        assert texts[passage.document_id][start:end] == passage.exact
 
 
 def test_same_release_downloads_byte_identical_over_api_and_command(golden, tmp_path):
@@ -749,8 +752,8 @@ def test_release_is_immutable_after_claims_change(golden):
     for fmt in ALL_FORMATS:
         new_files, old_files = entries(newer, fmt), zip_entries(before[fmt])
         for name in DATA_FILES[fmt]:
-            if name == "users.json":
-                continue  # the same people wrote both releases
+            if name in ("users.json", "documents.jsonl", "pages.jsonl"):
+                continue  # the same people and documents are in both releases
             assert new_files[name] != old_files[name], (fmt, name)
     lines = jsonl(entries(newer, "jsonl")["claims.jsonl"])
     statements = {line["id"]: line["statement"] for line in lines}
@@ -801,7 +804,7 @@ def test_fever_export_labels_claims_by_their_evidence_stances(project, owner):
     lines = jsonl(entries(release, "fever")["fever.jsonl"])
 
     assert len(lines) == len(cases)
-    links = {str(link.uuid): link for link in EvidenceLink.objects.all()}
+    links = EvidenceLink.objects.in_bulk()
     for line in lines:
         label, stances = expected[line["id"]]
         assert line["label"] == label
@@ -850,8 +853,10 @@ def test_csv_neutralises_formula_cells_and_leaves_others_alone(project, owner):
     release = cut(project, owner, formats=["csv"])
     files = entries(release, "csv")
 
-    claim_rows = list(csv.reader(io.StringIO(files["claims.csv"].decode(), newline="")))
-    evidence_rows = list(csv.reader(io.StringIO(files["evidence.csv"].decode(), newline="")))
+    claim_rows = list(csv.reader(io.StringIO(files["claims.csv"].decode("utf-8-sig"), newline="")))
+    evidence_rows = list(
+        csv.reader(io.StringIO(files["evidence.csv"].decode("utf-8-sig"), newline=""))
+    )
 
     assert len(claim_rows) == len(evidence_rows) == 1 + len(values)
     claims = [dict(zip(claim_rows[0], row, strict=True)) for row in claim_rows[1:]]
@@ -870,9 +875,9 @@ def test_csv_neutralises_formula_cells_and_leaves_others_alone(project, owner):
     assert first["topics"] == "'+topic"
     assert first["source_name"] == "'@source"
     assert first["document_title"] == '\'=HYPERLINK("http://evil")'
-    # A quote is a text cell too: neutralised like the others (the documented
-    # price of safe spreadsheets; claims.jsonl keeps it verbatim).
-    assert first["exact"] == "'-5% is the forecast"
+    # The quote columns bear offsets: they stay the text exactly (the README
+    # says to import them as text), so exact == text[start:end] still holds.
+    assert first["exact"] == "-5% is the forecast"
     # Numbers, ids and timestamps are untouched.
     assert (first["credibility"], first["start"], first["end"]) == ("2", "0", "19")
     assert first["reviewed_at"] == "2024-05-02T14:00:00Z"

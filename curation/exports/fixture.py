@@ -10,6 +10,7 @@ password): loading it into an instance that already has those accounts would
 overwrite them, so only an empty instance should load it.
 """
 
+import datetime
 import itertools
 import json
 from itertools import chain
@@ -35,11 +36,22 @@ Into an empty Claimdesk:
 Into an instance that already has these usernames, load `fixture.json` alone:
 `users.json` would overwrite those accounts.
 
+Timestamps are written to the microsecond, as the database holds them.
 Claims and evidence links are identified by UUID, documents by project and
 SHA-256 of their text, passages by document and span, users by username.
 """
 
 SERIALIZE_CHUNK = 500
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but datetimes keep their microseconds (it cuts them to
+    milliseconds, so a loaded fixture would not equal its source)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat().replace("+00:00", "Z")
+        return super().default(o)
 
 
 class FixtureWriter(FormatWriter):
@@ -59,7 +71,7 @@ class FixtureWriter(FormatWriter):
         entry.text.write("[\n")
         first = True
         for record in records:
-            text = json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+            text = json.dumps(record, cls=ExactEncoder, ensure_ascii=False)
             entry.text.write(("" if first else ",\n") + text)
             first = False
         entry.text.write("\n]\n")

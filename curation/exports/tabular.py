@@ -7,12 +7,19 @@ from .common import FormatWriter
 
 README = """\
 `claims.csv`: one row per claim; `evidence.csv`: one row per evidence link,
-joined to claims by `claim_id`. UTF-8 with a header row, comma-separated,
-RFC 4180 quoting. Offsets (`start`, `end`) count Unicode code points of the
-normalised document text. Topics are joined with "; ".
+joined to claims by `claim_id`. UTF-8 with a byte order mark (so that Excel
+reads it as UTF-8), a header row, comma-separated, RFC 4180 quoting. Offsets
+(`start`, `end`) count Unicode code points of the normalised document text.
+Topics are joined with "; ".
 
 To keep spreadsheets from running formulas, a text cell that starts with `=`,
-`+`, `-`, `@`, a tab or a carriage return is written with a leading `'`.
+`+`, `-`, `@`, a tab or a carriage return is written with a leading `'`,
+except the quote columns `exact`, `prefix` and `suffix`: they are the
+document's text exactly (`exact` equals text[start:end]), so that the offsets
+stay checkable. Import those three columns as text (Excel: Data → From
+Text/CSV, column data format Text; LibreOffice: "Format quoted field as
+text"); opening the file by double-click would let a quote that starts with
+`=` run as a formula.
 """
 
 CLAIM_HEADER = [
@@ -28,6 +35,7 @@ EVIDENCE_HEADER = [
 ]  # fmt: skip
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
 
 
 def safe(value):
@@ -37,10 +45,16 @@ def safe(value):
     return "" if value is None else value
 
 
+def verbatim(value):
+    """A cell bearing offsets: the text as it is (see README)."""
+    return "" if value is None else value
+
+
 class CsvWriter(FormatWriter):
     def __init__(self, package, release):
         super().__init__(package, release)
         self.claims = package.open_data("claims.csv")
+        self.claims.text.write(BOM)
         self.claim_rows = csv.writer(self.claims.text, lineterminator="\r\n")
         self.claim_rows.writerow(CLAIM_HEADER)
         # A zip writes one entry at a time: evidence waits in a temporary file.
@@ -50,24 +64,24 @@ class CsvWriter(FormatWriter):
 
     def write(self, row):
         p = row.passage
-        self.claim_rows.writerow([safe(value) for value in (
+        self.claim_rows.writerow([*(safe(value) for value in (
             row.uuid, row.statement, row.kind, row.attributed_to, "; ".join(row.topics),
             row.credibility, row.source_name, row.source_reliability, row.grade, row.status,
             row.reviewer, row.review_note, row.reviewed_at, row.author, row.version,
             row.created_at, row.updated_at, p.document_id, p.document_title,
-            p.document_url, p.document_doi, p.start, p.end, p.exact, p.prefix, p.suffix,
-            len(row.evidence),
-        )])  # fmt: skip
+            p.document_url, p.document_doi, p.start, p.end,
+        )), verbatim(p.exact), verbatim(p.prefix), verbatim(p.suffix), len(row.evidence)])  # fmt: skip
         for link in row.evidence:
             e = link.passage
-            self.evidence_rows.writerow([safe(value) for value in (
+            self.evidence_rows.writerow([*(safe(value) for value in (
                 link.uuid, row.uuid, link.stance, link.note, link.author, e.document_id,
-                e.document_title, e.document_url, e.start, e.end, e.exact, e.prefix, e.suffix,
-            )])  # fmt: skip
+                e.document_title, e.document_url, e.start, e.end,
+            )), verbatim(e.exact), verbatim(e.prefix), verbatim(e.suffix)])  # fmt: skip
 
     def finish(self):
         self.claims.close()
         evidence = self.package.open_data("evidence.csv")
+        evidence.text.write(BOM)
         self.evidence_file.seek(0)
         while block := self.evidence_file.read(1024 * 1024):
             evidence.text.write(block)

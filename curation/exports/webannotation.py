@@ -24,9 +24,17 @@ Every target has `source` (the document URL, or `urn:sha256:<checksum of the
 text>`) and two selectors: `TextQuoteSelector` (exact, prefix, suffix) and
 `TextPositionSelector` (start, end in Unicode code points of the normalised
 text). `total` counts all annotations.
+
+`@context` is W3C's (http://www.w3.org/ns/anno.jsonld) extended by one term:
+`assessing`, a motivation of the Web Annotation Vocabulary
+(http://www.w3.org/ns/oa#assessing) that W3C's context does not name. Every
+other term is W3C's, so a JSON-LD processor expands the whole collection.
 """
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# W3C's context names every motivation of the vocabulary but `assessing`: without
+# this term a JSON-LD processor reads "assessing" as a relative IRI and drops it.
+CONTEXT = [W3C_CONTEXT, {"assessing": "http://www.w3.org/ns/oa#assessing"}]
 
 
 def target(passage) -> dict:
