@@ -19,9 +19,7 @@ def release_documents(ids: Iterable[int], *, batch: int = BATCH) -> Iterator[Doc
     ordered = sorted(set(ids))
     for offset in range(0, len(ordered), batch):
         chunk = ordered[offset : offset + batch]
-        yield from (
-            Document.objects.filter(pk__in=chunk).select_related("source").order_by("pk")
-        )
+        yield from (Document.objects.filter(pk__in=chunk).select_related("source").order_by("pk"))
 
 
 def document_json(document: Document) -> dict:

@@ -70,7 +70,8 @@ class CsvWriter(FormatWriter):
             row.reviewer, row.review_note, row.reviewed_at, row.author, row.version,
             row.created_at, row.updated_at, p.document_id, p.document_title,
             p.document_url, p.document_doi, p.start, p.end,
-        )), verbatim(p.exact), verbatim(p.prefix), verbatim(p.suffix), len(row.evidence)])  # fmt: skip
+        )), verbatim(p.exact), verbatim(p.prefix), verbatim(p.suffix),
+            len(row.evidence)])  # fmt: skip
         for link in row.evidence:
             e = link.passage
             self.evidence_rows.writerow([*(safe(value) for value in (
