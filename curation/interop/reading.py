@@ -32,6 +32,7 @@ class ImportTooLarge(ValidationError):
             {"file": f"{what} is over the limit of {limit} bytes ({size} or more)."},
             code="too_large",
         )
+        self.code = "too_large"  # a dict of errors keeps no code of its own
 
 
 def max_import_bytes() -> int:
