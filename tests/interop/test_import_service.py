@@ -14,7 +14,7 @@ from curation.interop.mapping import default_label, default_relation
 from curation.models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from curation.services.annotation_imports import _Import, annotations_import
 
-from ..factories import DocumentFactory, MembershipFactory, UserFactory
+from ..factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
 from ..test_exports import build_golden, cut, entries
 from . import peers
 
@@ -339,3 +339,55 @@ def test_a_zip_inflating_past_the_limit_stops_at_it(project, owner, settings):
 
     assert caught.value.code == "too_large"
     assert "What the zip inflates to" in " ".join(caught.value.messages)
+
+
+def test_webannotation_release_into_another_project_keeps_grading_not_review(db):
+    golden = build_golden()
+    olga = golden.users["olga"]
+    data = entries(cut(golden.project, olga, formats=["webannotation"]), "webannotation")[
+        "annotations.jsonld"
+    ]
+    other = ProjectFactory(slug="mirror")
+    MembershipFactory(project=other, user=olga, role=Role.OWNER)
+    for document in Document.objects.filter(project=golden.project):
+        DocumentFactory(project=other, text=document.text, url=document.url, title=document.title)
+
+    report = run(olga, other, "webannotation", data)
+
+    assert report.counts == {"imported": 11, "skipped": 0, "not_anchored": 0}
+    copied = {c.statement: c for c in Claim.objects.filter(project=other)}
+    source = {
+        c.statement: c for c in Claim.objects.filter(project=golden.project, status="accepted")
+    }
+    assert set(copied) == set(source)
+    for statement, claim in copied.items():
+        original = source[statement]
+        assert claim.status == "draft"  # a review is not taken from another tool's file
+        assert (claim.kind, claim.credibility, claim.attributed_to) == (
+            original.kind,
+            original.credibility,
+            original.attributed_to,
+        )
+        assert sorted(t.name for t in claim.topics.all()) == sorted(
+            t.name for t in original.topics.all()
+        )
+        assert sorted((e.stance, e.note, e.passage.exact) for e in claim.evidence.all()) == sorted(
+            (e.stance, e.note, e.passage.exact) for e in original.evidence.all()
+        )
+
+
+def test_a_position_only_selector_is_taken_at_its_offsets(project, owner, report_doc):
+    start, end = peers.at("Critics doubt the figures.")
+    annotation = {
+        "type": "Annotation",
+        "id": "urn:x:1",
+        "target": {
+            "source": peers.URL,
+            "selector": {"type": "TextPositionSelector", "start": start, "end": end},
+        },
+    }
+
+    report = run(owner, project, "webannotation", json.dumps(annotation).encode())
+
+    assert report.counts["imported"] == 1
+    assert Claim.objects.get().passage.exact == "Critics doubt the figures."
