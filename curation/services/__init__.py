@@ -15,7 +15,7 @@ from .access import (
     require_roles,
     role_among,
     role_for,
-    roles_by_project,
+    roles_by_project,  # a read (selectors.access), kept here for existing callers
 )
 from .annotations import (
     ClaimDraft,
@@ -40,7 +40,6 @@ from .documents import (
     document_update,
     documents_import,
 )
-from .fast_create import claim_create_at_offsets
 from .history import history_record
 from .projects import (
     membership_remove,
@@ -82,7 +81,6 @@ __all__ = [
     "can_submit_claim",
     "claim_accept",
     "claim_create",
-    "claim_create_at_offsets",
     "claim_delete",
     "claim_move",
     "claim_permissions",
