@@ -269,10 +269,10 @@ def test_bulk_create_query_count_does_not_grow_with_the_items(
 
     # token; the passages and the documents named (one query each); the topic names;
     # then the roles, the new passages (INSERT, SELECT), the claims, their topics and
-    # history (one INSERT each); the answer read back as a GET reads it (claims,
-    # topics, evidence) and the caller's roles for `permissions`: 14, plus the
-    # transaction's start and end
-    with django_assert_num_queries(14 + 2):
+    # history (one INSERT each); the answer read back as a GET reads it (the claims,
+    # and the topics of those that have some: no evidence yet) and the caller's roles
+    # for `permissions`: 13, plus the transaction's start and end
+    with django_assert_num_queries(13 + 2):
         response = owner_client.post("/api/v1/claims/", body, format="json")
 
     assert response.status_code == 201, response.content
@@ -315,9 +315,10 @@ def test_claim_history_query_count_does_not_grow(
 # -- one claim by offsets: the most frequent write ----------------------------------------
 
 # One path on every database (the fast path is gone): token, document, roles, passage
-# INSERT and SELECT, claim, history; the answer read back as a GET reads it (claims,
-# topics, evidence) and the roles for `permissions`; plus the transaction's start and end.
-SIMPLE_CREATE_QUERIES = {"postgresql": 11 + 2, "sqlite": 11 + 2}
+# INSERT and SELECT, claim, history; the answer read back as a GET reads it (the claim:
+# no topics nor evidence to load) and the roles for `permissions`; plus the
+# transaction's start and end.
+SIMPLE_CREATE_QUERIES = {"postgresql": 9 + 2, "sqlite": 9 + 2}
 CLAIMS_URL = "/api/v1/claims/"
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from ..models import Claim, EvidenceLink, Topic
 
@@ -37,23 +37,45 @@ _EVIDENCE = (
 
 
 def claims_for_api(claims: QuerySet) -> QuerySet:
-    """`claims` (scoped and filtered by the caller) with what `ClaimSerializer` shows,
-    in three queries whatever the page size: the claims joined to their passage,
-    document title, source grade and usernames; their topics; their evidence."""
+    """`claims` (scoped and filtered by the caller) joined to what `ClaimSerializer`
+    shows: passage, document title, source grade, usernames; and whether each has
+    topics and evidence, which `claims_complete` then loads for the page."""
+    return (
+        claims.select_related("passage__document__source", "author", "reviewer")
+        .only(*_CLAIM)
+        .annotate(
+            has_topics=Exists(Claim.topics.through.objects.filter(claim=OuterRef("pk"))),
+            has_evidence=Exists(EvidenceLink.objects.filter(claim=OuterRef("pk"))),
+        )
+    )
+
+
+def _related():
     evidence = (
         EvidenceLink.objects.select_related("passage__document", "author")
         .only(*_EVIDENCE)
         .order_by("claim_id", "pk")
     )
-    return (
-        claims.select_related("passage__document__source", "author", "reviewer")
-        .only(*_CLAIM)
-        .prefetch_related(
-            # The serializer sorts topic names itself (by code point).
-            Prefetch("topics", Topic.objects.only("name").order_by()),
-            Prefetch("evidence", evidence),
-        )
-    )
+    return {
+        # The serializer sorts topic names itself (by code point).
+        "has_topics": Prefetch("topics", Topic.objects.only("name").order_by()),
+        "has_evidence": Prefetch("evidence", evidence),
+    }
+
+
+def claims_complete(claims: list[Claim]) -> list[Claim]:
+    """The topics and evidence of a page of `claims_for_api`: one query each for
+    the claims that have some, none when none has (claims often have neither)."""
+    for flag, lookup in _related().items():
+        some = [claim for claim in claims if getattr(claim, flag)]
+        if some:
+            prefetch_related_objects(some, lookup)
+        for claim in claims:
+            if not getattr(claim, flag):
+                empty = lookup.queryset.none()
+                claim.__dict__.setdefault("_prefetched_objects_cache", {})
+                claim._prefetched_objects_cache[lookup.prefetch_to] = empty
+    return claims
 
 
 def claims_read(ids: Iterable[int]) -> list[Claim]:
@@ -61,7 +83,7 @@ def claims_read(ids: Iterable[int]) -> list[Claim]:
     answer to a create: no scoping, the caller wrote them)."""
     ids = list(ids)
     found = claims_for_api(Claim.objects.filter(pk__in=ids)).in_bulk()
-    return [found[pk] for pk in ids]
+    return claims_complete([found[pk] for pk in ids])
 
 
 def topics_named(project_id: int, names: Iterable[str]) -> dict[str, Topic]:

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from ... import services
 from ...exceptions import ItemsInvalid
 from ...models import Claim, Topic
-from ...selectors.claims import claims_for_api, claims_read, topics_named
+from ...selectors.claims import claims_complete, claims_for_api, claims_read, topics_named
 from .. import filters
 from .. import serializers as s
 from ..exceptions import PreconditionFailed
@@ -62,8 +62,13 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
         claims = super().get_queryset()
         return claims_for_api(claims) if self.action in ("list", "retrieve") else claims
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else claims_complete(page)
+
     def retrieve(self, request, *args, **kwargs):
-        return _with_etag(self.get_serializer(self.get_object()).data)
+        (claim,) = claims_complete([self.get_object()])
+        return _with_etag(self.get_serializer(claim).data)
 
     def _represent(self, claims: list[Claim]) -> list[dict]:
         """The claims a write just made or changed, read back as a GET shows them."""
