@@ -70,9 +70,12 @@ def claims_complete(claims: list[Claim]) -> list[Claim]:
         some = [claim for claim in claims if getattr(claim, flag)]
         if some:
             prefetch_related_objects(some, lookup)
+        # The others get an empty, already evaluated result, as prefetch_related
+        # stores one (no query, and no SQL compiled for a none()).
+        empty = lookup.queryset.none()
+        empty._result_cache, empty._prefetch_done = [], True
         for claim in claims:
             if not getattr(claim, flag):
-                empty = lookup.queryset.none()
                 claim.__dict__.setdefault("_prefetched_objects_cache", {})
                 claim._prefetched_objects_cache[lookup.prefetch_to] = empty
     return claims
