@@ -208,7 +208,7 @@ def test_lists_never_load_document_texts(dataset, owner_client, name):
 def test_claims_read_from_rows_equal_the_serializer(
     dataset, project, owner, reviewer, owner_client, settings, time_zone
 ):
-    """The API builds claims from rows (`claim_reads`); `ClaimSerializer` is the contract."""
+    """Lists and details answer exactly what `ClaimSerializer` makes of the claims."""
     settings.TIME_ZONE = time_zone
     first = Claim.objects.order_by("pk").first()
     services.claim_move(actor=owner, claim=first, move="submit", note="")
@@ -232,7 +232,7 @@ def test_claims_read_from_rows_equal_the_serializer(
 
 
 def test_created_claims_answer_what_a_read_answers(dataset, project, owner_client):
-    """A POST answers from memory (`represent_new_claims`): the same as a GET after it."""
+    """A POST answers with the read a GET makes (`selectors.claims`): the same answer."""
     document = Document.objects.filter(source__isnull=False).order_by("pk").first()
     passage = Passage.objects.filter(document=document).order_by("pk").last()
     one = {

@@ -3,6 +3,8 @@
 Admin, API and management commands call these functions, so each rule is
 written once. Services take keyword-only arguments, run in a transaction and
 raise ValidationError / PermissionDenied / InvalidTransition / StaleVersion.
+Reads that are more than a scoped queryset live in curation.selectors; the
+write services import from their modules (`curation.services.<concern>`).
 """
 
 from .access import (

@@ -100,7 +100,7 @@ class _AnnotatedEvidence(serializers.Serializer):
 
 
 class DocumentAnnotationsSerializer(serializers.Serializer):
-    """Schema of GET /documents/{id}/annotations/ (built by the view from values())."""
+    """Schema of GET /documents/{id}/annotations/ (built by selectors.documents from rows)."""
 
     document = serializers.IntegerField()
     passages = _AnnotatedPassage(many=True)
