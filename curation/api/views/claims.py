@@ -70,13 +70,14 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
         (claim,) = claims_complete([self.get_object()])
         return _with_etag(self.get_serializer(claim).data)
 
-    def _represent(self, claims: list[Claim]) -> list[dict]:
-        """The claims a write just made or changed, read back as a GET shows them."""
-        context = self.get_serializer_context()
-        return s.ClaimSerializer(claims_read(c.pk for c in claims), many=True, context=context).data
+    def _represent(self, claims: list[Claim], serializer=None) -> list[dict]:
+        """The claims a write just made or changed, read back as a GET shows them (by
+        the serializer that validated the request, if any: its fields are built)."""
+        serializer = serializer or s.ClaimSerializer(context=self.get_serializer_context())
+        return [serializer.to_representation(claim) for claim in claims_read(c.pk for c in claims)]
 
-    def _respond(self, claim: Claim, code=status.HTTP_200_OK) -> Response:
-        (data,) = self._represent([claim])
+    def _respond(self, claim: Claim, code=status.HTTP_200_OK, serializer=None) -> Response:
+        (data,) = self._represent([claim], serializer)
         return _with_etag(data, code)
 
     # -- creating ---------------------------------------------------------------
@@ -91,7 +92,7 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
             (claim,) = services.claims_create(actor=request.user, drafts=[draft])
         except ItemsInvalid as error:
             raise error.errors[0] from None
-        return self._respond(claim, status.HTTP_201_CREATED)
+        return self._respond(claim, status.HTTP_201_CREATED, serializer)
 
     def _draft(self, data: dict) -> services.ClaimDraft:
         """The claim to create: its span checked and its topics found (nothing written)."""
@@ -147,7 +148,7 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
                 errors = [(i, validation_detail(e)) for i, e in sorted(error.errors.items())]
         if errors:
             return self._bulk_errors(errors, len(items))
-        return Response(self._represent(created), status=status.HTTP_201_CREATED)
+        return Response(self._represent(created, serializer), status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _bulk_errors(errors, total: int) -> Response:
@@ -190,7 +191,7 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
         claim = services.claim_update(
             actor=request.user, claim=claim, expected_version=expected, **data
         )
-        return self._respond(claim)
+        return self._respond(claim, serializer=serializer)
 
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
