@@ -8,6 +8,7 @@ import json
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -53,16 +54,16 @@ QUERY_PINS = {
     "documents": 2,
     # token, rows with document and project joined
     "passages": 2,
-    # token, claim rows (passage, document, source joined), evidence rows (passage,
-    # document joined), topic names, usernames, and the caller's roles (one query for
-    # the page's `permissions`)
-    "claims": 6,
+    # token, claim rows (passage, document, source and usernames joined), evidence rows
+    # (passage, document and author joined), topic names, and the caller's roles (one
+    # query for the page's `permissions`)
+    "claims": 5,
     # token, rows with claim, project, passage, document and author joined
     "evidence": 2,
     # token, rows with project and a claim count
     "topics": 2,
-    # token, then as a list: the claim's row, its evidence, topics, usernames, roles
-    "claim detail": 6,
+    # token, then as a list: the claim's row, its topics, evidence, roles
+    "claim detail": 5,
 }
 
 LISTS = {
@@ -152,8 +153,8 @@ def test_list_query_count_does_not_grow_with_the_page(
 # name: (filters, pin). Id filters (project, source, passage, …) never look the id up:
 # no extra query, and another project's id answers like a missing one.
 FILTERED = {
-    "claims": ("status=draft&has_evidence=true&topic=topic+1&credibility_min=2&q=grain", 6),
-    "claims by project": ("project={project}&status=draft", 6),
+    "claims": ("status=draft&has_evidence=true&topic=topic+1&credibility_min=2&q=grain", 5),
+    "claims by project": ("project={project}&status=draft", 5),
     "evidence": ("stance=supports&author=rafael&project={project}", 2),
     "passages": ("project={project}&start_gte=0&q=exports", 2),
     "documents": ("source_reliability=A&source_reliability=B&q=doc", 2),
@@ -207,7 +208,7 @@ def test_lists_never_load_document_texts(dataset, owner_client, name):
 def test_claims_read_from_rows_equal_the_serializer(
     dataset, project, owner, reviewer, owner_client, settings, time_zone
 ):
-    """The API builds claims from rows (`claim_reads`); `ClaimSerializer` is the contract."""
+    """Lists and details answer exactly what `ClaimSerializer` makes of the claims."""
     settings.TIME_ZONE = time_zone
     first = Claim.objects.order_by("pk").first()
     services.claim_move(actor=owner, claim=first, move="submit", note="")
@@ -231,7 +232,7 @@ def test_claims_read_from_rows_equal_the_serializer(
 
 
 def test_created_claims_answer_what_a_read_answers(dataset, project, owner_client):
-    """A POST answers from memory (`represent_new_claims`): the same as a GET after it."""
+    """A POST answers with the read a GET makes (`selectors.claims`): the same answer."""
     document = Document.objects.filter(source__isnull=False).order_by("pk").first()
     passage = Passage.objects.filter(document=document).order_by("pk").last()
     one = {
@@ -268,9 +269,10 @@ def test_bulk_create_query_count_does_not_grow_with_the_items(
 
     # token; the passages and the documents named (one query each); the topic names;
     # then the roles, the new passages (INSERT, SELECT), the claims, their topics and
-    # history (one INSERT each); the caller's roles for `permissions`: 11, plus the
-    # transaction's start and end
-    with django_assert_num_queries(11 + 2):
+    # history (one INSERT each); the answer read back as a GET reads it (the claims,
+    # and the topics of those that have some: no evidence yet) and the caller's roles
+    # for `permissions`: 13, plus the transaction's start and end
+    with django_assert_num_queries(13 + 2):
         response = owner_client.post("/api/v1/claims/", body, format="json")
 
     assert response.status_code == 201, response.content
@@ -310,14 +312,13 @@ def test_claim_history_query_count_does_not_grow(
     assert len(response.json()) == edits  # the factory writes no "created" entry
 
 
-# -- one claim by offsets: the fast path ------------------------------------------------
+# -- one claim by offsets: the most frequent write ----------------------------------------
 
-# PostgreSQL: token; the document with the caller's role; one INSERT … WITH for the
-# passage, the claim and its history entry, atomic by itself (no BEGIN … COMMIT).
-# SQLite has no data-modifying WITH and takes claims_create, as any other POST:
-# token, document, roles, passage INSERT and SELECT, claim, history, the roles for
-# `permissions`, plus the transaction's start and end.
-SIMPLE_CREATE_QUERIES = {"postgresql": 3, "sqlite": 8 + 2}
+# One path on every database (the fast path is gone): token, document, roles, passage
+# INSERT and SELECT, claim, history; the answer read back as a GET reads it (the claim:
+# no topics nor evidence to load) and the roles for `permissions`; plus the
+# transaction's start and end.
+SIMPLE_CREATE_QUERIES = {"postgresql": 9 + 2, "sqlite": 9 + 2}
 CLAIMS_URL = "/api/v1/claims/"
 
 
@@ -449,21 +450,17 @@ def test_two_claims_on_one_new_span_at_once_share_its_passage(project, owner):
     assert Claim.objects.filter(passage__document=document).count() == 2
 
 
-@pytest.mark.postgres
-def test_the_fast_path_gives_an_inactive_member_nothing(project, annotator):
-    """Called directly (the API refuses inactive users before any view), as
-    claims_create does: no role, so nothing is written."""
+def test_an_inactive_member_creates_no_claim(project, annotator):
+    """Called directly (the API refuses inactive users before any view): no role,
+    so claims_create writes nothing."""
     document = DocumentFactory(project=project)
+    draft = services.ClaimDraft(passage=services.span_resolve(document=document, start=0, end=5))
     annotator.is_active = False
 
-    created = services.claim_create_at_offsets(
-        actor=annotator, document_id=document.pk, start=0, end=5
-    )
+    with pytest.raises(PermissionDenied):
+        services.claims_create(actor=annotator, drafts=[draft])
 
-    assert created is None
     assert not Claim.objects.filter(passage__document=document).exists()
     annotator.is_active = True
-    claim, role = services.claim_create_at_offsets(
-        actor=annotator, document_id=document.pk, start=0, end=5
-    )
-    assert (claim.author, role) == (annotator, Role.ANNOTATOR)
+    (claim,) = services.claims_create(actor=annotator, drafts=[draft])
+    assert claim.author == annotator

@@ -9,7 +9,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from ..choices import Role
-from ..services import roles_by_project
+from ..selectors.access import roles_by_project
+from ..services.access import role_among
 
 
 def request_roles(request) -> dict[int, Role]:
@@ -20,9 +21,7 @@ def request_roles(request) -> dict[int, Role]:
 
 
 def request_role(request, project_id: int) -> Role | None:
-    if request.user.is_superuser:
-        return Role.OWNER
-    return request_roles(request).get(project_id)
+    return role_among(request.user, request_roles(request), project_id)
 
 
 def has_role_somewhere(request, minimum: Role) -> bool:

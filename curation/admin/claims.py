@@ -21,6 +21,7 @@ from ..services import (
     evidence_unlink,
     evidence_update,
 )
+from ..services.annotations import CLAIM_EDITABLE_FIELDS
 from .base import (
     HistoryMixin,
     ScopedAdmin,
@@ -31,7 +32,7 @@ from .base import (
 )
 from .workspace import review_queue
 
-CLAIM_FIELDS = ["statement", "kind", "attributed_to", "credibility", "topics"]
+CLAIM_FIELDS = list(CLAIM_EDITABLE_FIELDS)
 
 
 class EvidenceInline(admin.TabularInline):

@@ -12,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, SourceKind, Stance
+from ..grading import reliability_among
 from ..models import (
     Claim,
     Document,
@@ -250,8 +251,9 @@ class ClaimFilter(filters.FilterSet):
         field_name="credibility", lookup_expr="lte", min_value=1, max_value=6
     )
     source_reliability = filters.MultipleChoiceFilter(
-        field_name="passage__document__source__reliability",
         choices=Reliability.choices,
+        method="filter_source_reliability",
+        label="Source graded (F: also claims without a source)",
         distinct=False,
     )
     author = filters.CharFilter(field_name="author__username")
@@ -285,6 +287,11 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(
             pk__in=Claim.topics.through.objects.filter(topic__in=topics).values("claim_id")
         )
+
+    def filter_source_reliability(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(reliability_among("passage__document__source", value))
 
     def filter_stance(self, queryset, name, value):
         if not value:

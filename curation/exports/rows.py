@@ -22,59 +22,17 @@ from itertools import chain
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from psycopg import sql as pg_sql
 
-from ..choices import ClaimStatus, Reliability
-from ..models import Claim, EvidenceLink, Project
+from .. import grading
+from ..models import Claim, EvidenceLink
+from ..selectors.releases import ReleaseFilter  # noqa: F401 (where callers found it)
 from .background import prefetched
 from .sql import IsoTimestamp, UuidText
 
 CHUNK_SIZE = 2000
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReleaseFilter:
-    """What goes into a release: by default accepted claims only."""
-
-    statuses: tuple[str, ...] = (ClaimStatus.ACCEPTED,)
-    topics: tuple[str, ...] = ()
-    documents: tuple[int, ...] = ()
-    # Admiralty scales run from best to worst: credibility 1 and reliability A are best,
-    # so a minimum of 2 keeps 1 and 2, and a minimum of "B" keeps A and B.
-    min_credibility: int | None = None
-    min_source_reliability: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "statuses": list(self.statuses),
-            "topics": list(self.topics),
-            "documents": list(self.documents),
-            "min_credibility": self.min_credibility,
-            "min_source_reliability": self.min_source_reliability,
-        }
-
-    def claims(self, project: Project) -> QuerySet:
-        claims = Claim.objects.filter(project=project, status__in=self.statuses)
-        if self.topics:
-            claims = claims.filter(
-                pk__in=Claim.topics.through.objects.filter(
-                    topic__project=project, topic__name__in=self.topics
-                ).values("claim_id")
-            )
-        if self.documents:
-            claims = claims.filter(passage__document__in=self.documents)
-        if self.min_credibility is not None:
-            claims = claims.filter(credibility__lte=self.min_credibility)
-        if self.min_source_reliability is not None:
-            allowed = [r for r in Reliability.values if r <= self.min_source_reliability]
-            condition = Q(passage__document__source__reliability__in=allowed)
-            if Reliability.F in allowed:  # no source counts as F (cannot be judged)
-                condition |= Q(passage__document__source__isnull=True)
-            claims = claims.filter(condition)
-        return claims
 
 
 # The row classes are built positionally from the query's columns (CLAIM_COLUMNS,
@@ -129,7 +87,7 @@ class ClaimRow:
 
     @property
     def grade(self) -> str:
-        return f"{self.source_reliability}{self.credibility}"
+        return grading.grade(self.source_reliability, self.credibility)
 
 
 def _passage_columns(prefix: str) -> list[str]:
@@ -166,7 +124,7 @@ CLAIM_COLUMNS = [
     "reviewer__username",
     "passage__document__source_id",
     "passage__document__source__name",
-    Coalesce("passage__document__source__reliability", Value(Reliability.F.value)),
+    grading.source_reliability_column("passage__document__source"),
     *_passage_columns("passage__"),
 ]
 EVIDENCE_COLUMNS = [

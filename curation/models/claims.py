@@ -6,12 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .. import querysets
+from .. import grading, querysets
 from ..choices import (
     ClaimKind,
     ClaimStatus,
     Credibility,
-    Reliability,
     Stance,
 )
 from .base import USER, choices_check
@@ -130,12 +129,12 @@ class Claim(models.Model):
         Needs `passage__document__source` loaded (`Claim.objects.with_related()`).
         """
         source = self.passage.document.source
-        return source.reliability if source else Reliability.F.value
+        return grading.source_reliability(source.reliability if source else None)
 
     @property
     def grade(self) -> str:
         """Combined Admiralty grade, e.g. "B2"."""
-        return f"{self.source_reliability}{self.credibility}"
+        return grading.grade(self.source_reliability, self.credibility)
 
 
 class EvidenceLink(models.Model):

@@ -3,6 +3,8 @@
 Admin, API and management commands call these functions, so each rule is
 written once. Services take keyword-only arguments, run in a transaction and
 raise ValidationError / PermissionDenied / InvalidTransition / StaleVersion.
+Reads that are more than a scoped queryset live in curation.selectors; the
+write services import from their modules (`curation.services.<concern>`).
 """
 
 from .access import (
@@ -15,7 +17,7 @@ from .access import (
     require_roles,
     role_among,
     role_for,
-    roles_by_project,
+    roles_by_project,  # a read (selectors.access), kept here for existing callers
 )
 from .annotations import (
     ClaimDraft,
@@ -40,7 +42,6 @@ from .documents import (
     document_update,
     documents_import,
 )
-from .fast_create import claim_create_at_offsets
 from .history import history_record
 from .projects import (
     membership_remove,
@@ -82,7 +83,6 @@ __all__ = [
     "can_submit_claim",
     "claim_accept",
     "claim_create",
-    "claim_create_at_offsets",
     "claim_delete",
     "claim_move",
     "claim_permissions",

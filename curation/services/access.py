@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from ..choices import ClaimStatus, Role
 from ..models import Claim, EvidenceLink, Membership, Project
+from ..selectors.access import may_hold_roles, roles_by_project
 
 
 class _System:
@@ -28,21 +29,16 @@ class _System:
 SYSTEM = _System()
 
 
-def _may_hold_roles(user) -> bool:
-    """Anonymous and inactive users hold no role anywhere, whatever their memberships."""
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def _acts_as_owner(user) -> bool:
     """SYSTEM and active superusers hold every right in every project."""
-    return user is SYSTEM or (_may_hold_roles(user) and user.is_superuser)
+    return user is SYSTEM or (may_hold_roles(user) and user.is_superuser)
 
 
 def role_for(user, project: Project | int) -> Role | None:
     """The user's role in the project (superusers act as owners), or None."""
     if _acts_as_owner(user):
         return Role.OWNER
-    if not _may_hold_roles(user):
+    if not may_hold_roles(user):
         return None
     project_id = getattr(project, "pk", project)
     role = (
@@ -54,25 +50,12 @@ def role_for(user, project: Project | int) -> Role | None:
     return Role(role) if role else None
 
 
-def roles_by_project(user) -> dict[int, Role]:
-    """Every membership of the user at once, for pages that ask per row."""
-    if not _may_hold_roles(user):
-        return {}
-    return {
-        project_id: Role(role)
-        # order_by(): no join to the projects for Meta.ordering.
-        for project_id, role in Membership.objects.filter(user=user)
-        .order_by()
-        .values_list("project_id", "role")
-    }
-
-
 def role_among(user, roles: dict[int, Role], project_id: int) -> Role | None:
     """`role_for`, answered from the user's memberships read once (`roles_by_project`,
     or any query that read them)."""
     if _acts_as_owner(user):
         return Role.OWNER
-    return roles.get(project_id) if _may_hold_roles(user) else None
+    return roles.get(project_id) if may_hold_roles(user) else None
 
 
 def _checked(role: Role | None, minimum: Role) -> Role:
@@ -90,7 +73,7 @@ def may_create_projects(user) -> bool:
     """
     if _acts_as_owner(user):
         return True
-    return _may_hold_roles(user) and user.has_perm("curation.add_project")
+    return may_hold_roles(user) and user.has_perm("curation.add_project")
 
 
 def require_role(user, project: Project | int, minimum: Role) -> Role:

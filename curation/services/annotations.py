@@ -15,9 +15,12 @@ from ..exceptions import ItemsInvalid, StaleVersion
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
 from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
-from .history import diff, history_entry, history_record, snapshot
+from .history import diff, history_entry, history_record, snapshot, tracked_update
 
-CLAIM_EDITABLE_FIELDS = ("statement", "kind", "attributed_to", "credibility", "topics")
+# What an edit may change and the history records: the admin's form and the API's
+# writable fields follow these (a new editable claim field is added here).
+CLAIM_TRACKED_FIELDS = ("statement", "kind", "attributed_to", "credibility")
+CLAIM_EDITABLE_FIELDS = (*CLAIM_TRACKED_FIELDS, "topics")
 EVIDENCE_EDITABLE_FIELDS = ("stance", "note")
 
 
@@ -223,7 +226,7 @@ def claim_create(
 
 
 def _claim_snapshot(claim: Claim, topics: Iterable[Topic] | None = None) -> dict:
-    data = snapshot(claim, ("statement", "kind", "attributed_to", "credibility"))
+    data = snapshot(claim, CLAIM_TRACKED_FIELDS)
     if topics is None:
         topics = claim.topics.all()
     data["topics"] = sorted(topic.name for topic in topics)
@@ -271,24 +274,28 @@ def claim_update(*, actor, claim: Claim, expected_version: int | None = None, **
     role = require_role(actor, claim.project_id, Role.ANNOTATOR)
     if not can_edit_claim(actor, claim, role):
         raise PermissionDenied("Annotators edit only their own draft claims.")
-    before = _claim_snapshot(claim)
     topics = fields.pop("topics", None)
+    old_topics = sorted(topic.name for topic in claim.topics.all())
     if topics is not None:
         topics = _topics_of_project(claim.project_id, topics)
-    for name, value in fields.items():
-        setattr(claim, name, value)
-    claim.full_clean(exclude=["project", "passage", "author"], validate_constraints=False)
-    after = {
-        **snapshot(claim, ("statement", "kind", "attributed_to", "credibility")),
-        "topics": before["topics"] if topics is None else sorted(t.name for t in topics),
-    }
-    changes = diff(before, after)
-    if not changes:
-        return claim
-    bump_version(claim, **{name: getattr(claim, name) for name in fields if name in changes})
-    if topics is not None and "topics" in changes:
-        claim.topics.set(topics)
-    history_record(actor=actor, obj=claim, action=HistoryAction.UPDATED, changes=changes)
+    new_topics = old_topics if topics is None else sorted(topic.name for topic in topics)
+
+    def save(claim: Claim, changes: dict) -> None:
+        written = [name for name in CLAIM_TRACKED_FIELDS if name in changes]
+        bump_version(claim, **{name: getattr(claim, name) for name in written})
+        if "topics" in changes:
+            claim.topics.set(topics)
+
+    tracked_update(
+        actor=actor,
+        obj=claim,
+        data=fields,
+        fields=CLAIM_TRACKED_FIELDS,
+        clean={"exclude": ["project", "passage", "author"], "validate_constraints": False},
+        before={"topics": old_topics},
+        after={"topics": new_topics},
+        save=save,
+    )
     return claim
 
 
@@ -336,23 +343,20 @@ def evidence_link(
 
 @transaction.atomic
 def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
-    unknown = set(fields) - set(EVIDENCE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+    """Change a link's stance or note (its claim and passage are its identity)."""
     link = (
         EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
     )
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):
         raise PermissionDenied("Annotators edit only their own evidence links.")
-    before = snapshot(link, EVIDENCE_EDITABLE_FIELDS)
-    for name, value in fields.items():
-        setattr(link, name, value)
-    link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
-    changes = diff(before, snapshot(link, EVIDENCE_EDITABLE_FIELDS))
-    if changes:
-        link.save(update_fields=[*changes, "updated_at"])
-        history_record(actor=actor, obj=link, action=HistoryAction.UPDATED, changes=changes)
+    tracked_update(
+        actor=actor,
+        obj=link,
+        data=fields,
+        fields=EVIDENCE_EDITABLE_FIELDS,
+        clean={"exclude": ["claim", "passage", "author"], "validate_constraints": False},
+    )
     return link
 
 

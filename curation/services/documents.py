@@ -18,7 +18,7 @@ from ..choices import HistoryAction, Role
 from ..models import Document, HistoryEntry, Project, Source
 from ..text import normalize_text, scrub_json, text_sha256
 from .access import require_role
-from .history import diff, history_entry, history_record, snapshot
+from .history import history_entry, tracked_update
 
 DOCUMENT_METADATA_FIELDS = (
     "title",
@@ -225,20 +225,20 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if "source" in fields:
         _check_source(document.project, fields["source"])
-    before = snapshot(document, DOCUMENT_METADATA_FIELDS)
     for name in ("metadata", "authors"):
         if name in fields:
             fields[name] = scrub_json(fields[name])
-    for name, value in fields.items():
-        setattr(document, name, value)
-    document.full_clean(
-        exclude=["project", "created_by"], validate_unique=False, validate_constraints=False
+    tracked_update(
+        actor=actor,
+        obj=document,
+        data=fields,
+        fields=DOCUMENT_METADATA_FIELDS,
+        clean={
+            "exclude": ["project", "created_by"],
+            "validate_unique": False,
+            "validate_constraints": False,
+        },
     )
-    changes = diff(before, snapshot(document, DOCUMENT_METADATA_FIELDS))
-    if not changes:
-        return document
-    document.save(update_fields=[*changes, "updated_at"])
-    history_record(actor=actor, obj=document, action=HistoryAction.UPDATED, changes=changes)
     return document
 
 

@@ -3,10 +3,12 @@
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..choices import HistoryAction
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Source
 
 _TARGET_FIELD = {Claim: "claim", EvidenceLink: "evidence", Source: "source", Document: "document"}
@@ -60,3 +62,51 @@ def history_record(
     entry = history_entry(actor=actor, obj=obj, action=action, changes=changes, note=note)
     entry.save()
     return entry
+
+
+def tracked_update(
+    *,
+    actor,
+    obj: models.Model,
+    data: dict,
+    fields: Iterable[str],
+    clean: dict | None = None,
+    save: Callable[[models.Model, dict], None] | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    action: str = HistoryAction.UPDATED,
+    note: str = "",
+    refusal: str = "This field cannot be set here.",
+) -> dict:
+    """Change the tracked `fields` of `obj` (a locked row) to `data`, and record it.
+
+    snapshot → setattr → full_clean → diff → save(update_fields) → history
+    (HackSoft's `model_update`). `before`/`after` add values that are not plain
+    attributes (a claim's topics); `clean` holds full_clean's arguments; a field
+    outside `fields` is refused with `refusal`. `save(obj, changes)` replaces the default
+    `obj.save(update_fields=[*changes, "updated_at"])`. Nothing is written when
+    nothing changed. Returns the changes ({field: [old, new]}).
+    """
+    fields = tuple(fields)
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), refusal))
+    old = {**snapshot(obj, fields), **(before or {})}
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean(**(clean or {}))
+    changes = diff(old, {**snapshot(obj, fields), **(after or {})})
+    if not changes:
+        return changes
+    if save is not None:
+        save(obj, changes)
+    else:
+        obj.save(update_fields=[*(name for name in fields if name in changes), "updated_at"])
+    history_record(
+        actor=actor,
+        obj=obj,
+        action=action(changes) if callable(action) else action,
+        changes=changes,
+        note=note(obj, changes) if callable(note) else note,
+    )
+    return changes

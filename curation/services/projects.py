@@ -7,7 +7,7 @@ from django.db import transaction
 from ..choices import HistoryAction, Reliability, Role, SourceKind
 from ..models import Membership, Project, Source, Topic
 from .access import may_create_projects, require_role
-from .history import diff, history_record, snapshot
+from .history import diff, history_record, snapshot, tracked_update
 
 SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rationale")
 
@@ -121,23 +121,18 @@ def source_update(*, actor, source: Source, **fields) -> Source:
     """Change a source; a change of grade is recorded as a grading with its rationale."""
     require_role(actor, source.project_id, Role.OWNER)
     source = Source.objects.select_for_update().get(pk=source.pk)
-    before = snapshot(source, SOURCE_TRACKED_FIELDS)
-    for name, value in fields.items():
-        if name not in SOURCE_TRACKED_FIELDS:
-            raise ValidationError({name: "This field cannot be changed."})
-        setattr(source, name, value)
-    source.full_clean()
-    changes = diff(before, snapshot(source, SOURCE_TRACKED_FIELDS))
-    if not changes:
-        return source
-    source.save(update_fields=[*changes, "updated_at"])
-    graded = "reliability" in changes or "reliability_rationale" in changes
-    history_record(
+
+    def graded(changes: dict) -> bool:
+        return "reliability" in changes or "reliability_rationale" in changes
+
+    tracked_update(
         actor=actor,
         obj=source,
-        action=HistoryAction.GRADED if graded else HistoryAction.UPDATED,
-        changes=changes,
-        note=source.reliability_rationale if graded else "",
+        data=fields,
+        fields=SOURCE_TRACKED_FIELDS,
+        action=lambda changes: HistoryAction.GRADED if graded(changes) else HistoryAction.UPDATED,
+        note=lambda source, changes: source.reliability_rationale if graded(changes) else "",
+        refusal="This field cannot be changed.",
     )
     return source
 

@@ -13,11 +13,12 @@ from ..bulk import bulk_insert
 from ..choices import ClaimStatus, ExportFormat, Reliability, Role
 from ..exports import WRITERS
 from ..exports.background import serial_worker
-from ..exports.common import FormatWriter
+from ..exports.common import FormatWriter, iso
 from ..exports.fixture import FixtureWriter
 from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
 from ..exports.rows import ClaimRow, ReleaseFilter, claim_rows
 from ..models import Document, Project, Release, ReleaseChunk, ReleaseFile, Topic
+from ..selectors.releases import release_claims
 from .access import require_role
 
 
@@ -119,7 +120,7 @@ def release_cut(
 def _write_files(
     release: Release, filter: ReleaseFilter, formats: list[str], *, snapshot: str | None
 ) -> None:
-    claims = filter.claims(release.project)
+    claims = release_claims(project=release.project, filter=filter)
     # psycopg's connection is thread-safe: on PostgreSQL the zips are compressed, hashed
     # and stored on a helper thread, in this transaction, while the rows are written.
     threaded = connection.vendor == "postgresql"
@@ -254,7 +255,7 @@ def _manifest(release: Release, fmt: str) -> dict:
             "name": release.name,
             "version": release.version,
             "description": release.description,
-            "created_at": release.created_at.isoformat().replace("+00:00", "Z"),
+            "created_at": iso(release.created_at),
             "created_by": release.created_by.get_username() if release.created_by else None,
         },
         "filter": release.filter,

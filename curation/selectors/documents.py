@@ -1,0 +1,47 @@
+"""A document's annotations, as the workspace draws them."""
+
+from ..models import Claim, Document, EvidenceLink, Passage
+
+
+def document_annotations(document: Document) -> dict:
+    """Every passage of the document with its claims and evidence, compactly, in
+    three queries however many there are (no pagination)."""
+    passages = Passage.objects.filter(document=document).order_by("start", "end")
+    claims = (
+        Claim.objects.filter(passage__document=document)
+        .order_by("id")
+        .values_list("id", "passage_id", "status", "kind", "statement", "credibility")
+    )
+    evidence = (
+        EvidenceLink.objects.filter(passage__document=document)
+        .order_by("id")
+        .values_list("id", "passage_id", "stance", "claim_id", "claim__statement")
+    )
+    return {
+        "document": document.pk,
+        "passages": [
+            {"id": pk, "start": start, "end": end}
+            for pk, start, end in passages.values_list("id", "start", "end")
+        ],
+        "claims": [
+            {
+                "id": pk,
+                "passage": passage,
+                "status": status,
+                "kind": kind,
+                "statement": statement,
+                "credibility": credibility,
+            }
+            for pk, passage, status, kind, statement, credibility in claims
+        ],
+        "evidence": [
+            {
+                "id": pk,
+                "passage": passage,
+                "stance": stance,
+                "claim": claim,
+                "claim_statement": statement,
+            }
+            for pk, passage, stance, claim, statement in evidence
+        ],
+    }
