@@ -102,14 +102,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend whose health check asks the socket before it sends a query.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Parameters travel apart from the statement (server-side binding), so a
-    # statement a connection runs again and again (token lookup, list pages, the
-    # claim INSERT) is prepared on its DATABASE_PREPARE_THRESHOLD-th run and is
-    # no longer parsed and planned on every request. Set it to "off" behind a
-    # pooler in transaction mode that does not track prepared statements
-    # (PgBouncer before 1.21).
+    # Django's own backend: CONN_HEALTH_CHECKS (above) checks a reused connection
+    # before a request uses it. psycopg's options: parameters travel apart from
+    # the statement (server-side binding), so a statement a connection runs again
+    # and again (token lookup, list pages, the claim INSERT) is prepared on its
+    # DATABASE_PREPARE_THRESHOLD-th run and no longer parsed and planned on every
+    # request. Set it to "off" behind a pooler in transaction mode that does not
+    # track prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         prepare_threshold=env_int_or_off("DATABASE_PREPARE_THRESHOLD", 5),

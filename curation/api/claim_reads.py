@@ -90,9 +90,9 @@ def represent_claims(rows: list[dict], *, user, roles: dict[int, Role]) -> list[
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    links = EvidenceLink.objects.filter(claim_id__any_of=ids).order_by("claim_id", "pk")
+    links = EvidenceLink.objects.filter(claim_id__in=ids).order_by("claim_id", "pk")
     links = list(links.values(*EVIDENCE_COLUMNS))
-    assigned = Claim.topics.through.objects.filter(claim_id__any_of=ids).order_by()
+    assigned = Claim.topics.through.objects.filter(claim_id__in=ids).order_by()
     topics = defaultdict(list)
     for claim_id, name in assigned.values_list("claim_id", "topic__name"):
         topics[claim_id].append(name)
@@ -101,9 +101,7 @@ def represent_claims(rows: list[dict], *, user, roles: dict[int, Role]) -> list[
     user_ids = {row["author_id"] for row in rows} | {row["reviewer_id"] for row in rows}
     user_ids |= {link["author_id"] for link in links}
     user_ids.discard(None)
-    usernames = dict(
-        get_user_model().objects.filter(pk__any_of=user_ids).values_list("pk", "username")
-    )
+    usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     usernames[None] = None
     when = _datetime_formatter()
     evidence = defaultdict(list)
