@@ -213,9 +213,24 @@ if env_bool("SECURE_HSTS_PRELOAD") is False and not DEBUG:
     # Preload is a commitment operators opt into; say so instead of warning.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+
+def one_line_for_refusals(record) -> bool:
+    """A 403 (PermissionDenied, an expected refusal) logs its one line, no traceback."""
+    if getattr(record, "status_code", None) == 403:
+        record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "one_line_for_refusals": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": one_line_for_refusals,
+        }
+    },
+    "loggers": {"django.request": {"filters": ["one_line_for_refusals"]}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
