@@ -1,5 +1,5 @@
 # Claimdesk: the commands the README names.
-#   make demo   virtualenv + install + SQLite + demo data + server on 127.0.0.1:8000
+#   make demo   virtualenv + install + SQLite + demo data + server on 127.0.0.1:8000 (HOST=, PORT=)
 #   make test   virtualenv + install + the whole test suite (DATABASE_URL picks the database)
 
 # Django 6 needs Python >= 3.12: prefer the newest interpreter (3.13 runs the
@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format fixtures bench-import bench-api bench-export bench-workspace clean
+.PHONY: install demo demo-reset test lint format fixtures bench-import bench-api bench-export bench-workspace clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
@@ -23,11 +23,21 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# `make demo HOST=0.0.0.0 PORT=8001` when 8000 is taken. The demo data is loaded
+# only into a database without projects, so a second `make demo` keeps your
+# changes; `make demo-reset` empties the database and loads it again.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV = DEBUG=1 DATABASE_URL=$(DEMO_DB)
+
 demo: install
-	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --no-input
-	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py loaddata demo
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+	@if $(DEMO_ENV) $(PY) manage.py shell -v0 -c \
+		"import sys; from curation.models import Project; sys.exit(Project.objects.exists())"; \
+	then $(DEMO_ENV) $(PY) manage.py loaddata demo; \
+	else echo "Keeping the data already in the database (make demo-reset loads the demo afresh)."; fi
 	@echo ""
-	@echo "Claimdesk demo: http://127.0.0.1:8000/admin/"
+	@echo "Claimdesk demo: http://$(HOST):$(PORT)/admin/"
 	@echo "  logins (password: claimdesk-demo)"
 	@echo "    olga     owner      of the demo project"
 	@echo "    rafael   reviewer"
@@ -35,7 +45,11 @@ demo: install
 	@echo "    victor   viewer"
 	@echo "    admin    superuser"
 	@echo ""
-	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo-reset: install
+	$(DEMO_ENV) $(PY) manage.py flush --no-input
+	$(MAKE) demo
 
 # DEBUG=1 gives the development settings (no HTTPS redirect for the test client, a
 # throwaway SECRET_KEY); tests/test_deploy.py checks the production settings apart.

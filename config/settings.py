@@ -102,14 +102,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend whose health check asks the socket before it sends a query.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Parameters travel apart from the statement (server-side binding), so a
-    # statement a connection runs again and again (token lookup, list pages, the
-    # claim INSERT) is prepared on its DATABASE_PREPARE_THRESHOLD-th run and is
-    # no longer parsed and planned on every request. Set it to "off" behind a
-    # pooler in transaction mode that does not track prepared statements
-    # (PgBouncer before 1.21).
+    # Django's own backend: CONN_HEALTH_CHECKS (above) checks a reused connection
+    # before a request uses it. psycopg's options: parameters travel apart from
+    # the statement (server-side binding), so a statement a connection runs again
+    # and again (token lookup, list pages, the claim INSERT) is prepared on its
+    # DATABASE_PREPARE_THRESHOLD-th run and no longer parsed and planned on every
+    # request. Set it to "off" behind a pooler in transaction mode that does not
+    # track prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         prepare_threshold=env_int_or_off("DATABASE_PREPARE_THRESHOLD", 5),
@@ -214,9 +213,24 @@ if env_bool("SECURE_HSTS_PRELOAD") is False and not DEBUG:
     # Preload is a commitment operators opt into; say so instead of warning.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+
+def one_line_for_refusals(record) -> bool:
+    """A 403 (PermissionDenied, an expected refusal) logs its one line, no traceback."""
+    if getattr(record, "status_code", None) == 403:
+        record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "one_line_for_refusals": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": one_line_for_refusals,
+        }
+    },
+    "loggers": {"django.request": {"filters": ["one_line_for_refusals"]}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

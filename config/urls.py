@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from curation.admin.imports import annotation_import_view
+from curation.views import favicon
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -13,4 +14,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("curation.api.urls")),
+    path("favicon.ico", favicon),
 ]

@@ -350,7 +350,7 @@ def test_accept_action_asks_for_note_then_accepts_submitted_claims(
     )
 
     assert response.status_code == 302
-    assert messages_of(response) == ["Accept: 2 claim(s)."]
+    assert messages_of(response) == ["Accept: 2 claims."]
     for claim in claims:
         claim.refresh_from_db()
         assert claim.status == ClaimStatus.ACCEPTED
@@ -399,15 +399,28 @@ def test_stale_claim_form_does_not_overwrite_other_edit(client, annotator, revie
         change_url("claim", own_draft.pk), form_data(page, statement="My late wording")
     )
 
-    assert response.status_code == 302
-    assert response.url == change_url("claim", own_draft.pk)
-    [message] = messages_of(response)
-    assert "changed since version 1" in message
+    # The form comes back with the typed values and says who changed the claim;
+    # nothing is written.
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    [error] = form.non_field_errors()
+    assert error.startswith(f"{reviewer.username.capitalize()} changed this claim on ")
+    assert "(version 1 → 2): attributed to. Nothing was saved." in error
+    # The user's typed statement is kept, the reviewer's attribution filled in.
+    assert form["statement"].value() == "My late wording"
+    assert form["attributed_to"].value() == "Reviewers' wording"
     own_draft.refresh_from_db()
     assert own_draft.version == 2
     assert own_draft.attributed_to == "Reviewers' wording"
     assert own_draft.statement == "Moscow and"
     assert own_draft.history.filter(action=HistoryAction.UPDATED).count() == 1
+
+    # Saving the refused form again, having read the message, applies the typed values.
+    again = client.post(change_url("claim", own_draft.pk), form_data(response))
+    assert again.status_code == 302
+    own_draft.refresh_from_db()
+    assert (own_draft.version, own_draft.statement) == (3, "My late wording")
+    assert own_draft.attributed_to == "Reviewers' wording"
 
 
 def test_outsider_passage_autocomplete_omits_other_project(

@@ -1,5 +1,7 @@
-"""The PostgreSQL backend's health check (config/postgresql): no round trip while
-a connection is quiet, Django's `SELECT 1` as soon as it is not."""
+"""PostgreSQL connection settings: Django's stock backend with CONN_HEALTH_CHECKS
+replaces a connection the server ended before a request uses it, and psycopg's
+`prepare_threshold` (through DATABASES OPTIONS) prepares a statement run again
+and again."""
 
 import time
 
@@ -17,65 +19,37 @@ def observer():
     other.close()
 
 
-def last_statement(observer, pid: int) -> str | None:
-    with observer.cursor() as cursor:
-        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def backend_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
 
 
-def next_request() -> None:
-    """What Django does between two requests: the next one checks the connection."""
-    connection.close_if_unusable_or_obsolete()
-    assert connection.health_check_enabled and not connection.health_check_done
+def alive(observer, pid: int) -> bool:
+    with observer.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
 
 
-def test_a_quiet_connection_is_checked_without_a_round_trip(observer):
+def test_the_stock_backend_with_health_checks_is_configured():
+    assert connection.settings_dict["ENGINE"] == "django.db.backends.postgresql"
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request(observer):
+    from curation.models import Project
+
     pid = backend_pid()
-    next_request()
-
-    connection.close_if_health_check_failed()
-
-    assert connection.health_check_done
-    assert connection.connection is not None
-    # The server saw nothing after the last statement: no SELECT 1.
-    assert last_statement(observer, pid) == "SELECT pg_backend_pid()"
-
-
-def test_a_connection_inside_a_transaction_gets_djangos_check(observer):
-    pid = backend_pid()
-    connection.set_autocommit(False)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 2")
-        connection.health_check_done = False
-
-        connection.close_if_health_check_failed()
-
-        assert last_statement(observer, pid) == "SELECT 1"
-    finally:
-        connection.rollback()
-        connection.set_autocommit(True)
-
-
-def test_a_connection_the_server_ended_is_replaced_before_the_request(observer):
-    pid = backend_pid()
-    next_request()
+    connection.close_if_unusable_or_obsolete()  # what Django does when a request starts
     with observer.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     deadline = time.monotonic() + 10
-    while last_statement(observer, pid) is not None and time.monotonic() < deadline:
+    while alive(observer, pid) and time.monotonic() < deadline:
         time.sleep(0.05)
 
-    connection.close_if_health_check_failed()
-
-    assert connection.connection is None  # closed: the next query opens a new one
+    # The first query of the request finds a dead connection, checks it, and
+    # reconnects instead of failing.
+    assert list(Project.objects.filter(slug="nothing-like-it")) == []
     assert backend_pid() != pid
 
 

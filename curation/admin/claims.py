@@ -3,12 +3,17 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.db.models import Count
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from ..choices import Role
 from ..exceptions import InvalidTransition, StaleVersion
 from ..models import Claim, EvidenceLink, HistoryEntry
+from ..selectors.claim_changes import claim_recent_changes
 from ..services import (
     allowed_moves,
     can_edit_claim,
@@ -30,9 +35,15 @@ from .base import (
     review_note_page,
     service_errors,
 )
+from .columns import OneProjectColumns
 from .workspace import review_queue
 
 CLAIM_FIELDS = list(CLAIM_EDITABLE_FIELDS)
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """`1 claim`, `2 claims`: the count with the word it needs."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 class EvidenceInline(admin.TabularInline):
@@ -81,6 +92,55 @@ class ClaimForm(forms.ModelForm):
             self.fields["statement"].required = False
             self.fields["statement"].help_text = "Leave empty to use the quote."
 
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        current = self.instance.version
+        if self.instance.pk and expected is not None and expected != current:
+            # Refused before anything is written, so the form comes back with what the
+            # user typed. The service checks the version again under its row lock.
+            self._merge_stale(expected, current)
+        return cleaned
+
+    def _merge_stale(self, expected: int, current: int) -> None:
+        """Say who changed the claim, when and what; fill their values into the fields
+        the user left as they were, keep the user's own; saving again applies them."""
+        entries = claim_recent_changes(self.instance, current - expected)
+        theirs: dict[str, list] = {}  # field -> [value the user saw, value now]
+        for entry in entries:
+            for name, (old, new) in entry.changes.items():
+                theirs.setdefault(name, [old, new])[1] = new
+        data = self.data.copy()
+        for name, (seen, now) in theirs.items():
+            if name in CLAIM_FIELDS and name in self.fields and self._as_history(name) == seen:
+                data.setlist(self.add_prefix(name), self._as_data(name, now))
+        data[self.add_prefix("expected_version")] = current
+        self.data = data
+        last = entries[-1] if entries else None
+        who = last.actor.get_username() if last and last.actor else "someone"
+        when = " on " + date_format(timezone.localtime(last.at), "DATETIME_FORMAT") if last else ""
+        fields = ", ".join(name.replace("_", " ") for name in theirs) or "its status"
+        self.add_error(
+            None,
+            f"{capfirst(who)} changed this claim{when} (version {expected} → {current}): "
+            f"{fields}. Nothing was saved. Their values are filled in where you had not "
+            "changed a field, yours are kept: check them and save again.",
+        )
+
+    def _as_history(self, name: str):
+        value = self.cleaned_data.get(name)
+        if name == "topics":
+            return sorted(topic.name for topic in value or [])
+        return value
+
+    def _as_data(self, name: str, value) -> list[str]:
+        if name == "topics":
+            topics = self.fields["topics"].queryset.filter(
+                project_id=self.instance.project_id, name__in=value or []
+            )
+            return [str(pk) for pk in topics.values_list("pk", flat=True)]
+        return ["" if value is None else str(value)]
+
 
 def _review_action(move: str):
     def action(modeladmin, request, queryset):
@@ -96,7 +156,7 @@ def _review_action(move: str):
                 refused.append(f"“{claim}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
         if done:
             modeladmin.message_user(
-                request, f"{move.capitalize()}: {done} claim(s).", messages.SUCCESS
+                request, f"{move.capitalize()}: {plural(done, 'claim')}.", messages.SUCCESS
             )
         for line in refused:
             modeladmin.message_user(request, line, messages.ERROR)
@@ -110,19 +170,20 @@ def _review_action(move: str):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryMixin, ScopedAdmin):
+class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
     add_role = change_role = delete_role = Role.ANNOTATOR
     form = ClaimForm
     list_display = [
         "short_statement",
         "project",
+        "document_link",
         "status_label",
-        "kind",
         "grade",
-        "attributed_to",
+        "evidence_count",
         "author",
-        "updated_at",
+        "updated",
     ]
+    list_display_links = ["short_statement"]
     list_filter = [
         ("project", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -152,6 +213,9 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(functools.partial(review_queue, self))
         return [path("review/", view, name="curation_claim_review"), *super().get_urls()]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
 
     def get_fieldsets(self, request, obj=None):
         main = ["passage", *CLAIM_FIELDS, "expected_version"]
@@ -202,7 +266,34 @@ class ClaimAdmin(HistoryMixin, ScopedAdmin):
 
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, obj):
-        return str(obj)
+        # One line in the list (CSS ellipsis); the whole statement on hover.
+        return format_html('<span class="cd-oneline" title="{}">{}</span>', obj.statement, obj)
+
+    @admin.display(description="document", ordering="passage__document__title")
+    def document_link(self, obj):
+        document = obj.passage.document
+        url = reverse("admin:curation_document_workspace", args=[document.pk])
+        return format_html(
+            '<a class="cd-oneline cd-narrow" href="{}#passage-{}" title="{}">{}</a>',
+            url,
+            obj.passage_id,
+            document.title,
+            document.title,
+        )
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        when = timezone.localtime(obj.updated_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            when.isoformat(),
+            date_format(when, "DATETIME_FORMAT"),
+            date_format(when, "SHORT_DATE_FORMAT"),
+        )
+
+    @admin.display(description="evidence", ordering="evidence_total")
+    def evidence_count(self, obj):
+        return plural(obj.evidence_total, "evidence link")
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):

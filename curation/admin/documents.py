@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html
 
+from ..api.filters import DocumentFilter
 from ..choices import Role
 from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
 from .base import HistoryMixin, ScopedAdmin
+from .columns import OneProjectColumns
 from .workspace import document_workspace
 
 METADATA_FIELDS = [
@@ -36,7 +38,7 @@ class DocumentAddForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(HistoryMixin, ScopedAdmin):
+class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
     list_display = [
         "title",
         "project",
@@ -53,7 +55,7 @@ class DocumentAdmin(HistoryMixin, ScopedAdmin):
         ("source", admin.RelatedOnlyFieldListFilter),
         "language",
     ]
-    search_fields = ["title", "doi", "url"]
+    search_fields = ["title", "doi", "url", "text"]  # searched by get_search_results
     date_hierarchy = "created_at"
     autocomplete_fields = ["source"]
     readonly_fields = [
@@ -102,6 +104,12 @@ class DocumentAdmin(HistoryMixin, ScopedAdmin):
             path("<int:pk>/workspace/", view, name="curation_document_workspace"),
             *super().get_urls(),
         ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The API's `?q=` search (title, DOI, URL and text), not a second one.
+        if not search_term.strip():
+            return queryset, False
+        return DocumentFilter({"q": search_term}, queryset=queryset).qs, False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -8,7 +8,7 @@ from ..choices import ClaimStatus, Credibility, ExportFormat, Reliability, Role
 from ..exports.http import release_file_response
 from ..models import Project, Release, Topic
 from ..services import release_cut, release_filter
-from .base import AdminServiceError, ScopedAdmin, service_errors
+from .base import ScopedAdmin, service_errors
 
 
 class ReleaseCutForm(forms.ModelForm):
@@ -85,16 +85,6 @@ class ReleaseAdmin(ScopedAdmin):
         "created_at",
         "downloads",
     ]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id is not None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        # Without ModelAdmin's outer transaction.atomic: release_cut opens its own,
-        # REPEATABLE READ on PostgreSQL, so the release is one consistent snapshot.
-        try:
-            return self._changeform_view(request, object_id, form_url, extra_context)
-        except AdminServiceError as failure:
-            return self.service_failed(request, failure)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -7,7 +7,8 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, Stance
-from ..models import Document, Project, Topic
+from ..models import Document, Topic
+from ..selectors.review_queue import reviewed_projects, waiting_claims
 from ..services import role_for
 
 # No inline script or style, nothing from elsewhere: user text can only ever be text.
@@ -77,9 +78,16 @@ def document_workspace(model_admin, request, pk):
     return TemplateResponse(request, "curation/workspace.html", context)
 
 
+QUEUE_FILTERS = ("project", "document", "topic", "author")
+QUEUE_PAGE_SIZE = 100
+
+
 @csp_override(WORKSPACE_CSP)
 def review_queue(model_admin, request):
-    projects = Project.objects.visible_to(request.user, Role.REVIEWER).order_by("name")
+    projects = reviewed_projects(request.user)
+    # The filters travel in the page's URL (a GET form), so the count matches them.
+    chosen = {name: request.GET.get(name, "").strip() for name in QUEUE_FILTERS}
+    waiting = waiting_claims(request.user, chosen).count()
     config = {
         **_common_config(request),
         "page": "review",
@@ -90,6 +98,9 @@ def review_queue(model_admin, request):
             .values_list("name", flat=True)
             .distinct()
         ),
+        "filters": chosen,
+        "waiting": waiting,
+        "pageSize": QUEUE_PAGE_SIZE,
     }
     context = {
         **model_admin.admin_site.each_context(request),
@@ -97,6 +108,8 @@ def review_queue(model_admin, request):
         "subtitle": None,
         "opts": model_admin.opts,
         "config": config,
-        "can_review": projects.exists(),
+        "can_review": bool(config["projects"]),
+        "waiting": waiting,
+        "filtered": any(chosen.values()),
     }
     return TemplateResponse(request, "curation/review.html", context)

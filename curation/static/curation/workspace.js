@@ -78,6 +78,11 @@ async function fetchAll(path) {
   return results;
 }
 
+// "1 claim", "2 claims", "1 evidence link".
+function plural(count, singular, many = `${singular}s`) {
+  return `${count} ${count === 1 ? singular : many}`;
+}
+
 function gradeOf(claim) {
   return `${claim.source_reliability}${claim.credibility}`;
 }
@@ -376,7 +381,7 @@ class DocumentPage {
     this.highlighter.render();
     this.textBox.dataset.ready = "true";
     window.claimdeskRenderMs = performance.now() - started;
-    say(`${layer.claims.length} claims, ${layer.evidence.length} evidence links.`);
+    say(`${plural(layer.claims.length, "claim")}, ${plural(layer.evidence.length, "evidence link")}.`);
     this.bind();
     this.openFromHash();
     if (config.canGradeSource) this.sourceGrading();
@@ -768,13 +773,18 @@ class ReviewPage {
     const projectSelect = this.filters.elements.project;
     for (const [id, name] of config.projects) projectSelect.append(el("option", { value: id }, name));
     for (const name of config.topics) this.filters.elements.topic.append(el("option", { value: name }, name));
+    // The filters come back in the page's URL: the server counted the queue with them.
+    const chosen = config.filters || {};
+    projectSelect.value = chosen.project || "";
+    this.filters.elements.topic.value = chosen.topic || "";
+    this.filters.elements.author.value = chosen.author || "";
     projectSelect.addEventListener("change", () => this.loadDocuments());
-    this.filters.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.load();
-    });
+    this.more = document.getElementById("queue-more");
+    this.more.addEventListener("click", () => this.loadMore());
+    this.waiting = config.waiting;
     document.addEventListener("keydown", (event) => this.key(event));
     await this.loadDocuments();
+    this.filters.elements.document.value = chosen.document || "";
     await this.load();
   }
 
@@ -787,17 +797,32 @@ class ReviewPage {
     for (const doc of documents) select.append(el("option", { value: doc.id }, doc.title));
   }
 
+  // The queue pages through every submitted claim, a page at a time (cursor pagination).
   async load() {
-    const params = new URLSearchParams({ status: "submitted", ordering: "created_at", page_size: 100 });
-    for (const name of ["project", "document", "topic", "author"]) {
-      const value = this.filters.elements[name].value.trim();
-      if (value) params.set(name, value);
-    }
-    const { data } = await api(`claims/?${params}`);
-    const reviewable = data.results.filter((claim) => claim.permissions.moves.includes("accept"));
-    this.list.replaceChildren(...reviewable.map((claim) => this.item(claim)));
-    say(reviewable.length ? `${reviewable.length} claims to review.` : "Nothing to review.");
+    const params = new URLSearchParams({ status: "submitted", ordering: "created_at", page_size: config.pageSize });
+    for (const [name, value] of Object.entries(config.filters || {})) if (value) params.set(name, value);
+    this.list.replaceChildren();
+    this.next = `claims/?${params}`;
+    await this.loadMore();
     this.focus(0);
+  }
+
+  async loadMore() {
+    if (!this.next) return;
+    const { data } = await api(this.next);
+    this.next = data.next ? data.next.slice(data.next.indexOf(config.api) + config.api.length) : null;
+    const reviewable = data.results.filter((claim) => claim.permissions.moves.includes("accept"));
+    this.list.append(...reviewable.map((claim) => this.item(claim)));
+    this.count();
+  }
+
+  count() {
+    const shown = this.items().length;
+    this.more.hidden = !this.next;
+    this.more.textContent = `Show the next ${config.pageSize} (${Math.max(this.waiting - shown, 0)} more waiting)`;
+    say(shown ? `Showing ${plural(shown, "claim")} of ${this.waiting} waiting.` : "Nothing to review.");
+    const total = document.querySelector("#queue-count strong");
+    if (total) total.textContent = String(this.waiting);
   }
 
   item(claim) {
@@ -846,7 +871,8 @@ class ReviewPage {
     if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
     const items = this.items();
     const current = items.indexOf(document.activeElement.closest(".cd-queue-item"));
-    if (event.key === "j") this.focus(current + 1);
+    if (event.key === "j" && current === items.length - 1 && this.next) this.loadMore().then(() => this.focus(current + 1));
+    else if (event.key === "j") this.focus(current + 1);
     else if (event.key === "k") this.focus(current - 1);
     else if ((event.key === "a" || event.key === "r") && current >= 0) this.ask(items[current], event.key === "a" ? "accept" : "reject");
     else return;
@@ -868,7 +894,10 @@ class ReviewPage {
       await api(`claims/${node.dataset.claim}/${move}/`, { method: "POST", body: { note: note.value, version: Number(node.dataset.version) } });
       const index = this.items().indexOf(node);
       node.remove();
-      say(`Claim ${move}ed.`);
+      this.waiting -= 1;
+      this.count();
+      say(`Claim ${move}ed. ${plural(this.waiting, "claim")} waiting.`);
+      if (!this.items().length && this.next) await this.loadMore();
       this.focus(index);
     } catch (failure) {
       message.textContent = failure.message;
