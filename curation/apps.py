@@ -9,6 +9,7 @@ class CurationConfig(AppConfig):
     def ready(self):
         from django.db.models import Field, ForeignObject
 
+        from . import checks  # noqa: F401 (registers the deploy checks)
         from .lookups import AnyOf
 
         # Foreign keys take only the lookups registered on them or their bases
