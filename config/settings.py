@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "curation.api.middleware.RequestSizeLimitMiddleware",
+    "curation.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +158,8 @@ CLAIMDESK_MAX_REQUEST_BYTES = int(
 )
 CLAIMDESK_MAX_BULK_CLAIMS = 1000
 DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_REQUEST_BYTES
+# Longer URLs answer 414 (the server in front may cut them shorter).
+CLAIMDESK_MAX_URL_CHARS = int(os.environ.get("CLAIMDESK_MAX_URL_CHARS", "8192"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES
 
 REST_FRAMEWORK = {
@@ -166,6 +169,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["curation.api.permissions.IsActiveUser"],
+    # DRF's parsers, answering 400 JSON to over-deep JSON and over-long forms.
+    "DEFAULT_PARSER_CLASSES": [
+        "curation.api.parsers.JSONParser",
+        "curation.api.parsers.FormParser",
+        "curation.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "curation.api.filters.FilterBackend",
         "curation.api.filters.StableOrderingFilter",

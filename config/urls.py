@@ -7,3 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("curation.api.urls")),
 ]
+
+# JSON under /api/, Django's pages elsewhere (curation/api/handlers.py).
+handler400 = "curation.api.handlers.bad_request"
+handler403 = "curation.api.handlers.permission_denied"
+handler404 = "curation.api.handlers.page_not_found"
+handler500 = "curation.api.handlers.server_error"

@@ -17,7 +17,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -43,6 +42,7 @@ from . import filters
 from . import serializers as s
 from .claim_reads import claim_rows, represent_claims, represent_new_claims
 from .exceptions import PreconditionFailed
+from .parsers import FormParser, JSONParser, MultiPartParser
 from .permissions import IsActiveUser
 
 
@@ -531,7 +531,7 @@ class ClaimViewSet(ScopedViewSet):
             claim_id = str(self.kwargs["pk"])
             for tag in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
                 pk, _, version = tag.partition(".")
-                if pk != claim_id or not version.isdigit():
+                if pk != claim_id or not (version.isascii() and version.isdecimal()):
                     raise PreconditionFailed(f"If-Match {tag!r} is not an ETag of this claim.")
                 versions.add(int(version))
         if data and data.get("version") is not None:
