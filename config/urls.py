@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from curation.security import no_view_on_site
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/r/<path:rest>", no_view_on_site),
     path("admin/", admin.site.urls),
     path("api/v1/", include("curation.api.urls")),
 ]
