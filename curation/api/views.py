@@ -116,6 +116,18 @@ class MembershipViewSet(ScopedViewSet):
     filterset_class = filters.MembershipFilter
     ordering_fields = ["id", "role", "created_at"]
 
+    def create(self, request, *args, **kwargs):
+        # Whether the caller may add members is settled before the username is
+        # looked up: else 403 (exists) and 400 (no such user) tell who has an account.
+        project_field = self.get_serializer().fields["project"]
+        raw = request.data.get("project") if hasattr(request.data, "get") else None
+        try:
+            project = project_field.run_validation(raw)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"project": error.detail}) from None
+        services.require_role(request.user, project, Role.OWNER)
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = {"role": Role.VIEWER, **serializer.validated_data}  # the model's default
         serializer.instance = services.membership_set(actor=self.request.user, **data)
