@@ -41,9 +41,9 @@ from ..text import UndecodableText, decode_document
 from . import filters
 from . import serializers as s
 from .claim_reads import claim_rows, represent_claims, represent_new_claims
-from .exceptions import PreconditionFailed
 from .parsers import FormParser, JSONParser, MultiPartParser
 from .permissions import IsActiveUser
+from .preconditions import body_version, expected_version
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -361,14 +361,47 @@ class EvidenceViewSet(ScopedViewSet):
     update_service = staticmethod(services.evidence_update)
     delete_service = staticmethod(services.evidence_unlink)
     service_argument = "link"
+    precondition_required = True  # the schema documents 428 (curation/api/schema.py)
+
+    # Versioned like claims: answers carry an ETag; writes need If-Match or `version`.
+    def retrieve(self, request, *args, **kwargs):
+        return _etagged(super().retrieve(request, *args, **kwargs))
+
+    def create(self, request, *args, **kwargs):
+        return _etagged(super().create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        link = self.get_object()
+        serializer = self.get_serializer(link, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = expected_version(request, link.pk, data, required=True)
+        data.pop("version", None)
+        link = services.evidence_update(
+            actor=request.user, link=link, expected_version=expected, **data
+        )
+        return _etagged(Response(self.get_serializer(self.reread(link)).data))
+
+    def destroy(self, request, *args, **kwargs):
+        link = self.get_object()
+        expected = expected_version(request, link.pk, body_version(request), required=True)
+        services.evidence_unlink(actor=request.user, link=link, expected_version=expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data.pop("version", None)
         with transaction.atomic():
             passage = _passage_from(self.request.user, data)
             serializer.instance = services.evidence_link(
                 actor=self.request.user, passage=passage, **data
             )
+
+
+def _etagged(response: Response) -> Response:
+    response["ETag"] = f'"{response.data["id"]}.{response.data["version"]}"'
+    return response
 
 
 def _with_etag(claim: dict, code: int) -> Response:
@@ -403,6 +436,7 @@ class ClaimViewSet(ScopedViewSet):
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at", "credibility", "status", "kind"]
+    precondition_required = True  # PUT/PATCH/DELETE without If-Match or version: 428
 
     # -- reading --------------------------------------------------------------
     # Responses are built from rows (`claim_reads`), not by the serializer:
@@ -536,21 +570,9 @@ class ClaimViewSet(ScopedViewSet):
 
     # -- changing -----------------------------------------------------------------
     def _expected_version(self, data: dict | None = None) -> int | None:
-        """The version the client based its write on: If-Match and/or `version`."""
-        versions = set()
-        header = self.request.headers.get("If-Match", "").strip()
-        if header and header != "*":
-            claim_id = str(self.kwargs["pk"])
-            for tag in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
-                pk, _, version = tag.partition(".")
-                if pk != claim_id or not (version.isascii() and version.isdecimal()):
-                    raise PreconditionFailed(f"If-Match {tag!r} is not an ETag of this claim.")
-                versions.add(int(version))
-        if data and data.get("version") is not None:
-            versions.add(data["version"])
-        if len(versions) > 1:
-            raise PreconditionFailed("If-Match and version disagree.")
-        return versions.pop() if versions else None
+        """The version the client based its write on (required on PUT/PATCH/DELETE)."""
+        required = self.request.method in ("PUT", "PATCH", "DELETE")
+        return expected_version(self.request, self.kwargs["pk"], data, required=required)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -570,7 +592,9 @@ class ClaimViewSet(ScopedViewSet):
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
         services.claim_delete(
-            actor=request.user, claim=claim, expected_version=self._expected_version()
+            actor=request.user,
+            claim=claim,
+            expected_version=self._expected_version(body_version(request)),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -242,18 +242,19 @@ def lock_claim(claim: Claim | int, expected_version: int | None = None) -> Claim
     return locked
 
 
-def bump_version(claim: Claim, **fields) -> None:
+def bump_version(claim: Claim | EvidenceLink, **fields) -> None:
     """Write `fields` and the next version, if nobody wrote the row meanwhile.
 
     The compare-and-set on `version` keeps SQLite (no row locks) as safe as
     PostgreSQL's SELECT … FOR UPDATE.
     """
     now = timezone.now()
-    written = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+    rows = type(claim).objects
+    written = rows.filter(pk=claim.pk, version=claim.version).update(
         **fields, version=F("version") + 1, updated_at=now
     )
     if not written:
-        current = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
+        current = rows.values_list("version", flat=True).get(pk=claim.pk)
         raise StaleVersion(expected=claim.version, current=current)
     for name, value in fields.items():
         setattr(claim, name, value)
@@ -334,14 +335,24 @@ def evidence_link(
     return link
 
 
+def lock_evidence(link: EvidenceLink, expected_version: int | None = None) -> EvidenceLink:
+    """The link's row, locked for this transaction, checked against a version."""
+    locked = (
+        EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=locked.version)
+    return locked
+
+
 @transaction.atomic
-def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
+def evidence_update(
+    *, actor, link: EvidenceLink, expected_version: int | None = None, **fields
+) -> EvidenceLink:
     unknown = set(fields) - set(EVIDENCE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-    link = (
-        EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
-    )
+    link = lock_evidence(link, expected_version)
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):
         raise PermissionDenied("Annotators edit only their own evidence links.")
@@ -351,13 +362,14 @@ def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
     link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
     changes = diff(before, snapshot(link, EVIDENCE_EDITABLE_FIELDS))
     if changes:
-        link.save(update_fields=[*changes, "updated_at"])
+        bump_version(link, **{name: getattr(link, name) for name in changes})
         history_record(actor=actor, obj=link, action=HistoryAction.UPDATED, changes=changes)
     return link
 
 
 @transaction.atomic
-def evidence_unlink(*, actor, link: EvidenceLink) -> None:
+def evidence_unlink(*, actor, link: EvidenceLink, expected_version: int | None = None) -> None:
+    link = lock_evidence(link, expected_version)
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):
         raise PermissionDenied("Annotators remove only their own evidence links.")
