@@ -168,6 +168,20 @@ class TopicViewSet(ScopedViewSet):
     delete_service = staticmethod(services.topic_delete)
     service_argument = "topic"
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "confirm", bool, description="Delete a topic that claims use (else 409)."
+            )
+        ]
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        confirm = self.request.query_params.get("confirm", "").lower() in {"1", "true", "yes"}
+        services.topic_delete(actor=self.request.user, topic=instance, confirm=confirm)
+
 
 # -- documents and passages -----------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
-from ..exceptions import ItemsInvalid, StaleVersion
+from ..exceptions import DeleteRefused, ItemsInvalid, StaleVersion
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
 from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
@@ -255,7 +255,8 @@ def bump_version(claim: Claim | EvidenceLink, **fields) -> None:
     )
     if not written:
         current = rows.values_list("version", flat=True).get(pk=claim.pk)
-        raise StaleVersion(expected=claim.version, current=current)
+        what = str(claim._meta.verbose_name)
+        raise StaleVersion(expected=claim.version, current=current, what=what)
     for name, value in fields.items():
         setattr(claim, name, value)
     claim.version += 1
@@ -295,15 +296,45 @@ def claim_update(*, actor, claim: Claim, expected_version: int | None = None, **
 
 @transaction.atomic
 def claim_delete(*, actor, claim: Claim, expected_version: int | None = None) -> None:
+    """Delete a claim and its evidence links, each recorded in the history.
+
+    An annotator's draft that carries evidence someone else linked is not theirs
+    alone to delete: refused naming those people; reviewers and owners may.
+    """
     claim = lock_claim(claim, expected_version)
     role = require_role(actor, claim.project_id, Role.ANNOTATOR)
     if not can_edit_claim(actor, claim, role):
         raise PermissionDenied("Annotators delete only their own draft claims.")
-    history_record(
-        actor=actor,
-        obj=claim,
-        action=HistoryAction.DELETED,
-        changes=diff(_claim_snapshot(claim), {}),
+    links = list(claim.evidence.select_related("author").order_by("pk"))
+    others = sorted(
+        {link.author.get_username() for link in links if link.author_id not in (None, actor.pk)}
+    )
+    if others and not role.allows(Role.REVIEWER):
+        raise DeleteRefused(
+            f"This claim carries evidence linked by {', '.join(others)}: ask them, or a "
+            "reviewer, to delete it.",
+            code="evidence_of_others",
+            users=others,
+        )
+    HistoryEntry.objects.bulk_create(
+        [
+            history_entry(
+                actor=actor,
+                obj=link,
+                action=HistoryAction.DELETED,
+                changes={"stance": [link.stance, None], "passage": [link.passage_id, None]},
+                note="Deleted with its claim.",
+            )
+            for link in links
+        ]
+        + [
+            history_entry(
+                actor=actor,
+                obj=claim,
+                action=HistoryAction.DELETED,
+                changes=diff(_claim_snapshot(claim), {}),
+            )
+        ]
     )
     claim.delete()
 
@@ -341,7 +372,7 @@ def lock_evidence(link: EvidenceLink, expected_version: int | None = None) -> Ev
         EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=locked.version)
+        raise StaleVersion(expected=expected_version, current=locked.version, what="evidence link")
     return locked
 
 
