@@ -45,12 +45,14 @@ def lockout_response(request, original_response=None, credentials=None):
             status=429,
         )
     else:
-        response = TemplateResponse(
-            request,
-            "curation/security/lockout.html",
-            {"title": "Too many failed logins", "minutes": minutes},
-            status=429,
-        )
+        from django.contrib import admin
+
+        context = {
+            **admin.site.each_context(request),
+            "title": "Too many failed logins",
+            "minutes": minutes,
+        }
+        response = TemplateResponse(request, "curation/security/lockout.html", context, status=429)
         response.render()
     response["Retry-After"] = retry_after
     return response

@@ -118,3 +118,19 @@ def test_evidence_version_in_the_body_works_like_if_match(world):
     assert response.status_code == 200, response.content
     assert response.json()["version"] == 2
     assert _json(client, "patch", url, {"stance": "supports", "version": 1}).status_code == 412
+
+
+def test_the_admin_evidence_form_refuses_a_stale_save(world):
+    client, _, link = world
+    url = f"/admin/curation/evidencelink/{link.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="expected_version" value="1"' in page.content
+    # Someone else saves first (version 2) ...
+    first = _json(client, "patch", f"/api/v1/evidence/{link.pk}/", {"note": "API.", "version": 1})
+    assert first.status_code == 200
+    # ... then the form rendered at version 1 is posted: refused, nothing overwritten.
+    response = client.post(url, {"stance": "refutes", "note": "Admin.", "expected_version": "1"})
+    link.refresh_from_db()
+    assert (link.note, link.stance, link.version) == ("API.", "supports", 2)
+    assert response.status_code == 302  # back to the form, with the reason shown
