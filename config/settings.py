@@ -165,7 +165,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns a bad token into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "curation.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["curation.api.permissions.IsActiveUser"],

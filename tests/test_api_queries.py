@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient, APIRequestFactory
 
 from curation import services
@@ -99,7 +99,7 @@ TEXT = (
 @pytest.fixture
 def owner_client(owner) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=owner)[1]}")
     return client
 
 
@@ -424,7 +424,7 @@ def test_two_claims_on_one_new_span_at_once_share_its_passage(project, owner):
     row (one snapshot per statement): that POST falls back to claims_create,
     which finds the passage."""
     document = DocumentFactory(project=project)
-    token = Token.objects.create(user=owner).key
+    token = AuthToken.objects.create(user=owner)[1]
     start = threading.Barrier(2)
     answers = []
 
