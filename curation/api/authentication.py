@@ -5,6 +5,7 @@ classes while it loads its views, so this module must not import them.
 """
 
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.signals import token_expired
 
@@ -22,3 +23,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
             token_expired.send(sender=type(self), username=username, source="auth_token")
             return True
         return False
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The schema's description of this class: knox's own ("Token <key>")."""
+
+    target_class = "curation.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
