@@ -5,10 +5,12 @@ behaves as production and refuses to start without a ``SECRET_KEY``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,7 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "curation.api.middleware.RequestSizeLimitMiddleware",
+    "curation.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,8 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Policies are set per view (the workspace pages: curation/admin/workspace.py).
+    # SECURE_CSP below for every page; the workspace pages narrow it per view.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: turns a login refused for too many failures into 429 (curation/security.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -121,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule on passwords: its password_changed() hook revokes the user's API tokens.
+    {"NAME": "curation.security.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -148,6 +157,8 @@ CLAIMDESK_MAX_REQUEST_BYTES = int(
 )
 CLAIMDESK_MAX_BULK_CLAIMS = 1000
 DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_REQUEST_BYTES
+# Longer URLs answer 414 (the server in front may cut them shorter).
+CLAIMDESK_MAX_URL_CHARS = int(os.environ.get("CLAIMDESK_MAX_URL_CHARS", "8192"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES
 
 REST_FRAMEWORK = {
@@ -157,6 +168,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["curation.api.permissions.IsActiveUser"],
+    # DRF's parsers, answering 400 JSON to over-deep JSON and over-long forms.
+    "DEFAULT_PARSER_CLASSES": [
+        "curation.api.parsers.JSONParser",
+        "curation.api.parsers.FormParser",
+        "curation.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "curation.api.filters.FilterBackend",
         "curation.api.filters.StableOrderingFilter",
@@ -166,7 +183,6 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "curation.api.schema.ClaimdeskAutoSchema",
     "EXCEPTION_HANDLER": "curation.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # `?format=` names a release's export format, not a renderer.
     "URL_FORMAT_OVERRIDE": None,
@@ -180,6 +196,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page: anyone in development, signed-in users in production.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if env_bool("CLAIMDESK_PUBLIC_API_DOCS", DEBUG)
+        else "curation.api.permissions.IsActiveUser"
+    ],
     # Swagger UI assets from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -209,6 +231,51 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Every HTML page: nothing from elsewhere, and nothing inline but what the admin's
+# own templates mark with this response's nonce ({% csp_nonce_attr %}).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Failed logins (API token and admin alike) are counted in the database, which every
+# worker shares, per account and per client address: 10 in 15 minutes lock both for
+# the rest of the window, even with the right password. Superusers clear a lockout in
+# the admin (Access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# Attempts refused during a lockout do not extend it: it ends with its window.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "curation.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "curation.security.client_address"
+# How many reverse proxies append to X-Forwarded-For in front of the app; 0 (the
+# default) means the client is REMOTE_ADDR and the header is ignored (a client sets it).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# API tokens: stored hashed (knox), one per login, revoked on password change
+# (curation.security.RevokeTokensOnPasswordChange). API_TOKEN_TTL_HOURS sets an
+# expiry; unset, tokens last until revoked.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": (
+        timedelta(hours=float(os.environ["API_TOKEN_TTL_HOURS"]))
+        if os.environ.get("API_TOKEN_TTL_HOURS")
+        else None
+    ),
+}
 if env_bool("SECURE_HSTS_PRELOAD") is False and not DEBUG:
     # Preload is a commitment operators opt into; say so instead of warning.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]

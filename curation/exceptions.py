@@ -1,7 +1,7 @@
 """Domain errors that are neither invalid input (ValidationError, 400) nor
 forbidden (PermissionDenied, 403); the API maps them to 409 and 412."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class InvalidTransition(ValidationError):
@@ -16,11 +16,11 @@ class InvalidTransition(ValidationError):
 class StaleVersion(ValidationError):
     """The write was based on an older version of the object (412)."""
 
-    def __init__(self, expected: int, current: int):
+    def __init__(self, expected: int, current: int, what: str = "claim"):
         self.expected = expected
         self.current = current
         super().__init__(
-            f"The claim changed since version {expected}; it is now version {current}. "
+            f"The {what} changed since version {expected}; it is now version {current}. "
             "Reload it and apply your change again.",
             code="stale_version",
         )
@@ -32,3 +32,14 @@ class ItemsInvalid(Exception):
     def __init__(self, errors: dict[int, ValidationError]):
         self.errors = errors
         super().__init__(f"{len(errors)} invalid item(s): {sorted(errors)}")
+
+
+class DeleteRefused(PermissionDenied):
+    """A delete that would silently lose work (409 in the API, refused in the admin):
+    a topic that claims use (unless confirmed), a claim carrying others' evidence.
+    `extra` says what is at stake (counts, usernames)."""
+
+    def __init__(self, message: str, *, code: str, **extra):
+        self.code = code
+        self.extra = extra
+        super().__init__(message)

@@ -94,6 +94,9 @@ def post(client: APIClient, url: str, data, **extra):
 
 
 def patch(client: APIClient, url: str, data, **extra):
+    # A write without any precondition is 428 (tests/security/test_preconditions.py).
+    if "version" not in data:
+        extra.setdefault("HTTP_IF_MATCH", "*")
     return client.patch(url, data, format="json", **extra)
 
 

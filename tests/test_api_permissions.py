@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from curation import services
 from curation.choices import ClaimStatus, HistoryAction, Role
@@ -230,6 +230,9 @@ def client_for(user, **kwargs) -> Client:
 
 
 def send(client, method, url, payload=None, **headers):
+    if method in ("put", "patch", "delete"):
+        # Claims and evidence need a precondition (else 428); "*" overwrites on purpose.
+        headers.setdefault("HTTP_IF_MATCH", "*")
     if method in ("get", "delete"):
         return getattr(client, method)(url, **headers)
     return getattr(client, method)(url, payload or {}, content_type="application/json", **headers)
@@ -394,7 +397,9 @@ def request_for(w, resource, action, target, obj):
     if action == "update":
         return "patch", detail(resource, obj), UPDATE_PAYLOADS[resource]
     if action == "delete":
-        return "delete", detail(resource, obj), None
+        # A topic that claims use needs the confirmation (else 409: tests/security).
+        confirm = "?confirm=1" if resource == "topics" else ""
+        return "delete", detail(resource, obj) + confirm, None
     if action in READ_ACTIONS:
         return "get", detail(resource, obj, action), None
     return "post", detail(resource, obj, action), {"note": "Checked by the matrix."}
@@ -738,7 +743,9 @@ def test_annotator_cannot_set_protected_claim_fields(world, payload):
     client = client_for(w.users["annotator"])
     before = db_state()
 
-    response = client.patch(detail("claims", claim), payload(w), content_type="application/json")
+    response = client.patch(
+        detail("claims", claim), payload(w), content_type="application/json", HTTP_IF_MATCH="*"
+    )
 
     assert response.status_code == 200, body_of(response)
     assert (response.json()["status"], response.json()["version"]) == ("draft", 1)
@@ -752,6 +759,7 @@ def test_reviewer_cannot_accept_by_writing_status(world):
         detail("claims", w.claim_submitted),
         {"status": "accepted", "reviewer": "rafael"},
         content_type="application/json",
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == 200
     assert response.json()["status"] == "submitted"
@@ -826,7 +834,10 @@ def test_fields_fixed_at_creation_cannot_be_changed(world, role, resource, targe
     w = world
     before = db_state()
     response = client_for(w.users[role]).patch(
-        detail(resource, getattr(w, target)), payload(w), content_type="application/json"
+        detail(resource, getattr(w, target)),
+        payload(w),
+        content_type="application/json",
+        HTTP_IF_MATCH="*",
     )
     # Ignored (200), or refused naming the field (400): either way nothing changes.
     assert response.status_code in (200, 400), body_of(response)
@@ -1264,7 +1275,8 @@ def test_token_grants_the_users_role_and_no_more(world, fresh_throttle):
     response = _token_for("victor")
     assert response.status_code == 200
     key = response.json()["token"]
-    assert Token.objects.get(user=w.users["viewer"]).key == key
+    # Stored hashed (knox): the database holds the key's first characters, not the key.
+    assert AuthToken.objects.get(user=w.users["viewer"]).token_key == key[:15]
     auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     # Token requests need no CSRF token: the client enforces CSRF, and it is not asked for.
     client = Client(enforce_csrf_checks=True)
@@ -1279,6 +1291,7 @@ def test_token_grants_the_users_role_and_no_more(world, fresh_throttle):
         detail("claims", w.claim_own),
         {"statement": "A viewer's edit."},
         content_type="application/json",
+        HTTP_IF_MATCH="*",
         **auth,
     )
     assert refused.status_code == 403
@@ -1309,7 +1322,7 @@ def test_token_refused_for_bad_credentials(world, fresh_throttle, username, pass
     response = _token_for(username, password)
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_revoked_token_no_longer_authenticates(world, fresh_throttle):
@@ -1319,7 +1332,7 @@ def test_revoked_token_no_longer_authenticates(world, fresh_throttle):
     client = Client()
 
     assert client.delete(f"{API}/auth/token/", **auth).status_code == 204
-    assert not Token.objects.filter(user=w.users["annotator"]).exists()
+    assert not AuthToken.objects.filter(user=w.users["annotator"]).exists()
 
     response = client.get(f"{API}/claims/", **auth)
     assert response.status_code == 401
@@ -1395,7 +1408,7 @@ def test_deleting_a_protected_object_is_refused_cleanly(world, resource, target)
     client.raise_request_exception = False
     before = db_state()
 
-    response = client.delete(detail(resource, obj))
+    response = client.delete(detail(resource, obj), HTTP_IF_MATCH="*")
 
     assert response.status_code == 409, response.status_code
     assert response.json()["code"] == "protected"

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient, APIRequestFactory
 
 from curation import services
@@ -100,7 +100,7 @@ TEXT = (
 @pytest.fixture
 def owner_client(owner) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owner).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=owner)[1]}")
     return client
 
 
@@ -425,7 +425,7 @@ def test_two_claims_on_one_new_span_at_once_share_its_passage(project, owner):
     row (one snapshot per statement): that POST falls back to claims_create,
     which finds the passage."""
     document = DocumentFactory(project=project)
-    token = Token.objects.create(user=owner).key
+    token = AuthToken.objects.create(user=owner)[1]
     start = threading.Barrier(2)
     answers = []
 

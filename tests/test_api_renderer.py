@@ -117,6 +117,8 @@ def test_indented_output_is_drfs(olga):
 
 def test_no_content_renders_nothing(olga):
     claim = Claim.objects.filter(status="draft").order_by("pk").first()
-    response = olga.delete(f"{API}/claims/{claim.pk}/")
+    response = olga.delete(
+        f"{API}/claims/{claim.pk}/", HTTP_IF_MATCH=f'"{claim.pk}.{claim.version}"'
+    )
     assert response.status_code == 204
     assert response.content == b""

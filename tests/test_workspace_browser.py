@@ -546,6 +546,9 @@ def test_annotator_cannot_accept(login, team, unicode_document):
                 headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
                 body: JSON.stringify({note: 'self-service'}),
             });
+            // Read the body: an API answer is no-store, so Chromium only finishes
+            // the request (what settle() waits for) once the body is consumed.
+            await response.text();
             return response.status;
         }""",
         claim.pk,

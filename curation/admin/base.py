@@ -4,7 +4,7 @@ project roles, not from Django's model permissions."""
 from contextlib import contextmanager
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
@@ -60,6 +60,16 @@ class ScopedAdmin(admin.ModelAdmin):
         if hasattr(related.objects, "visible_to"):
             kwargs["queryset"] = related.objects.visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset, **kwargs):
+        # Selected ids that are not ids would fail inside the pk__in filter (a 500).
+        field = self.opts.pk
+        for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+            try:
+                field.to_python(value)
+            except ValidationError as error:
+                raise BadRequest(f"Selected {value!r} is not an id.") from error
+        return super().response_action(request, queryset, **kwargs)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another project's object must be indistinguishable from a missing one.

@@ -391,8 +391,24 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
             claim_delete(actor=request.user, claim=claim)
 
 
+class EvidenceLinkForm(forms.ModelForm):
+    # As on claims: the version the form was rendered from (a stale save is refused).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["claim", "passage", "stance", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "expected_version" in self.fields:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+
 @admin.register(EvidenceLink)
 class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
+    form = EvidenceLinkForm
     add_role = change_role = delete_role = Role.ANNOTATOR
     list_display = ["claim", "stance", "quote", "document", "author", "created_at"]
     list_filter = [
@@ -402,7 +418,7 @@ class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
     ]
     search_fields = ["claim__statement", "passage__exact", "note"]
     autocomplete_fields = ["claim", "passage"]
-    fields = ["claim", "passage", "stance", "note"]
+    fields = ["claim", "passage", "stance", "note", "expected_version"]
 
     def project_id_of(self, obj):
         return obj.claim.project_id
@@ -429,7 +445,13 @@ class EvidenceLinkAdmin(HistoryMixin, ScopedAdmin):
         data = form.cleaned_data
         if change:
             self.call_service(
-                request, form, evidence_update, link=obj, stance=data["stance"], note=data["note"]
+                request,
+                form,
+                evidence_update,
+                link=obj,
+                stance=data["stance"],
+                note=data["note"],
+                expected_version=data.get("expected_version"),
             )
         else:
             link = self.call_service(

@@ -11,6 +11,7 @@ from ..services import (
     source_create,
     source_update,
     topic_create,
+    topic_delete,
     topic_update,
 )
 from .base import HistoryMixin, ScopedAdmin, request_role, service_errors
@@ -168,6 +169,15 @@ class TopicAdmin(ScopedAdmin):
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):
         return obj.claim_count
+
+    # Django's delete confirmation page lists the claim-topic links it removes:
+    # confirming there is the confirmation the service asks for.
+    def delete_model(self, request, obj):
+        topic_delete(actor=request.user, topic=obj, confirm=True)
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            topic_delete(actor=request.user, topic=topic, confirm=True)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -14,7 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..exceptions import InvalidTransition, StaleVersion
+from ..exceptions import DeleteRefused, InvalidTransition, StaleVersion
 
 
 class Conflict(exceptions.APIException):
@@ -28,6 +28,10 @@ class PreconditionFailed(exceptions.APIException):
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, DeleteRefused):
+        return Response(
+            {"detail": str(exc), "code": exc.code, **exc.extra}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, InvalidTransition):
         return Response(
             {"detail": exc.messages[0], "code": "invalid_transition", "status": exc.status},

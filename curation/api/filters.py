@@ -281,7 +281,10 @@ class ClaimFilter(filters.FilterSet):
 
     def filter_topic(self, queryset, name, value):
         topics = Topic.objects.filter(
-            Q(name=value) | Q(pk=int(value)) if value.isdigit() else Q(name=value)
+            # isdecimal() and ASCII: "²" and "①" are digits to isdigit(), not to int().
+            Q(name=value) | Q(pk=int(value))
+            if value.isascii() and value.isdecimal()
+            else Q(name=value)
         )
         # A subquery, not a join: a claim with two matching topics stays one row.
         return queryset.filter(

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 
 
 class RequestSizeLimitMiddleware:
@@ -23,4 +24,10 @@ class RequestSizeLimitMiddleware:
                     {"detail": f"Request body is {length} bytes; the limit is {limit}."},
                     status=413,
                 )
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                # A user's data must not stay in a shared cache or on a shared disk.
+                patch_cache_control(response, no_store=True, private=True)
+        return response

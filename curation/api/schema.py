@@ -33,11 +33,16 @@ WRITE_ERRORS = {
 
 
 class ClaimdeskAutoSchema(AutoSchema):
+    def _is_versioned(self) -> bool:
+        return getattr(self.view, "precondition_required", False)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors.update(WRITE_ERRORS)
+        if self.method in ("PUT", "PATCH", "DELETE") and self._is_versioned():
+            errors["428"] = (ErrorResponse, "No If-Match header or `version`: say what you change.")
         for code, (serializer, description) in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(serializer, code, direction=direction)

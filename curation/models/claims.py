@@ -146,6 +146,8 @@ class EvidenceLink(models.Model):
     author = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence_links"
     )
+    # Optimistic locking, as on claims: every write bumps it (issue 13).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -161,6 +163,7 @@ class EvidenceLink(models.Model):
                 violation_error_message="This passage is already evidence for the claim.",
             ),
             choices_check("stance", Stance, "evidence"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="evidence_version_positive"),
         ]
 
     def __str__(self):

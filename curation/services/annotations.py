@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
-from ..exceptions import ItemsInvalid, StaleVersion
+from ..exceptions import DeleteRefused, ItemsInvalid, StaleVersion
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
 from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
@@ -245,19 +245,21 @@ def lock_claim(claim: Claim | int, expected_version: int | None = None) -> Claim
     return locked
 
 
-def bump_version(claim: Claim, **fields) -> None:
+def bump_version(claim: Claim | EvidenceLink, **fields) -> None:
     """Write `fields` and the next version, if nobody wrote the row meanwhile.
 
     The compare-and-set on `version` keeps SQLite (no row locks) as safe as
     PostgreSQL's SELECT … FOR UPDATE.
     """
     now = timezone.now()
-    written = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+    rows = type(claim).objects
+    written = rows.filter(pk=claim.pk, version=claim.version).update(
         **fields, version=F("version") + 1, updated_at=now
     )
     if not written:
-        current = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
-        raise StaleVersion(expected=claim.version, current=current)
+        current = rows.values_list("version", flat=True).get(pk=claim.pk)
+        what = str(claim._meta.verbose_name)
+        raise StaleVersion(expected=claim.version, current=current, what=what)
     for name, value in fields.items():
         setattr(claim, name, value)
     claim.version += 1
@@ -301,15 +303,45 @@ def claim_update(*, actor, claim: Claim, expected_version: int | None = None, **
 
 @transaction.atomic
 def claim_delete(*, actor, claim: Claim, expected_version: int | None = None) -> None:
+    """Delete a claim and its evidence links, each recorded in the history.
+
+    An annotator's draft that carries evidence someone else linked is not theirs
+    alone to delete: refused naming those people; reviewers and owners may.
+    """
     claim = lock_claim(claim, expected_version)
     role = require_role(actor, claim.project_id, Role.ANNOTATOR)
     if not can_edit_claim(actor, claim, role):
         raise PermissionDenied("Annotators delete only their own draft claims.")
-    history_record(
-        actor=actor,
-        obj=claim,
-        action=HistoryAction.DELETED,
-        changes=diff(_claim_snapshot(claim), {}),
+    links = list(claim.evidence.select_related("author").order_by("pk"))
+    others = sorted(
+        {link.author.get_username() for link in links if link.author_id not in (None, actor.pk)}
+    )
+    if others and not role.allows(Role.REVIEWER):
+        raise DeleteRefused(
+            f"This claim carries evidence linked by {', '.join(others)}: ask them, or a "
+            "reviewer, to delete it.",
+            code="evidence_of_others",
+            users=others,
+        )
+    HistoryEntry.objects.bulk_create(
+        [
+            history_entry(
+                actor=actor,
+                obj=link,
+                action=HistoryAction.DELETED,
+                changes={"stance": [link.stance, None], "passage": [link.passage_id, None]},
+                note="Deleted with its claim.",
+            )
+            for link in links
+        ]
+        + [
+            history_entry(
+                actor=actor,
+                obj=claim,
+                action=HistoryAction.DELETED,
+                changes=diff(_claim_snapshot(claim), {}),
+            )
+        ]
     )
     claim.delete()
 
@@ -341,27 +373,43 @@ def evidence_link(
     return link
 
 
-@transaction.atomic
-def evidence_update(*, actor, link: EvidenceLink, **fields) -> EvidenceLink:
-    """Change a link's stance or note (its claim and passage are its identity)."""
-    link = (
+def lock_evidence(link: EvidenceLink, expected_version: int | None = None) -> EvidenceLink:
+    """The link's row, locked for this transaction, checked against a version."""
+    locked = (
         EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
     )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(expected=expected_version, current=locked.version, what="evidence link")
+    return locked
+
+
+@transaction.atomic
+def evidence_update(
+    *, actor, link: EvidenceLink, expected_version: int | None = None, **fields
+) -> EvidenceLink:
+    """Change a link's stance or note (its claim and passage are its identity)."""
+    link = lock_evidence(link, expected_version)
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):
         raise PermissionDenied("Annotators edit only their own evidence links.")
+
+    def save(link: EvidenceLink, changes: dict) -> None:
+        bump_version(link, **{name: getattr(link, name) for name in changes})
+
     tracked_update(
         actor=actor,
         obj=link,
         data=fields,
         fields=EVIDENCE_EDITABLE_FIELDS,
         clean={"exclude": ["claim", "passage", "author"], "validate_constraints": False},
+        save=save,
     )
     return link
 
 
 @transaction.atomic
-def evidence_unlink(*, actor, link: EvidenceLink) -> None:
+def evidence_unlink(*, actor, link: EvidenceLink, expected_version: int | None = None) -> None:
+    link = lock_evidence(link, expected_version)
     role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
     if not can_edit_evidence(actor, link, role):
         raise PermissionDenied("Annotators remove only their own evidence links.")

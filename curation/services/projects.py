@@ -3,11 +3,14 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from ..choices import HistoryAction, Reliability, Role, SourceKind
-from ..models import Membership, Project, Source, Topic
+from ..exceptions import DeleteRefused
+from ..models import Claim, HistoryEntry, Membership, Project, Source, Topic
 from .access import may_create_projects, require_role
-from .history import diff, history_record, snapshot, tracked_update
+from .history import diff, history_entry, history_record, snapshot, tracked_update
 
 SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rationale")
 
@@ -188,6 +191,45 @@ def source_delete(*, actor, source: Source) -> None:
 
 
 @transaction.atomic
-def topic_delete(*, actor, topic: Topic) -> None:
+def topic_delete(*, actor, topic: Topic, confirm: bool = False) -> int:
+    """Delete a topic; the claims that use it lose it, each with a history entry.
+
+    Unless `confirm`, a topic in use is refused with the number of its claims.
+    Answers how many claims lost it.
+    """
     require_role(actor, topic.project_id, Role.REVIEWER)
+    # Locked, so a claim tagged meanwhile is counted (and recorded) too.
+    claims = list(
+        Claim.objects.select_for_update(of=("self",))
+        .filter(topics=topic)
+        .prefetch_related("topics")
+        .order_by("pk")
+    )
+    if claims and not confirm:
+        raise DeleteRefused(
+            f"The topic {topic.name!r} is used by {len(claims)} claim(s); confirm to "
+            "remove it from them.",
+            code="in_use",
+            claims=len(claims),
+        )
+    entries = []
+    for claim in claims:
+        names = sorted(t.name for t in claim.topics.all())
+        remaining = [name for name in names if name != topic.name]
+        entries.append(
+            history_entry(
+                actor=actor,
+                obj=claim,
+                action=HistoryAction.UPDATED,
+                changes={"topics": [names, remaining]},
+                note=f"Topic {topic.name!r} deleted.",
+            )
+        )
+    HistoryEntry.objects.bulk_create(entries)
+    if claims:
+        # Their topics changed: an edit based on the old ones is stale (412).
+        Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
     topic.delete()
+    return len(claims)

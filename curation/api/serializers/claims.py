@@ -31,6 +31,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
     passage_detail = PassageRefSerializer(source="passage", read_only=True)
     author = UsernameField(read_only=True)
     stance = serializers.ChoiceField(choices=Stance.choices)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Send the version you edited: a stale one answers 412 (so does If-Match).",
+    )
 
     class Meta:
         model = EvidenceLink
@@ -43,6 +48,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "stance",
             "note",
             "author",
+            "version",
             "created_at",
             "updated_at",
         ]

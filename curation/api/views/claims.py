@@ -20,7 +20,7 @@ from ...models import Claim, Topic
 from ...selectors.claims import claims_complete, claims_for_api, claims_read, topics_named
 from .. import filters
 from .. import serializers as s
-from ..exceptions import PreconditionFailed
+from ..preconditions import body_version, expected_version
 from .base import ScopedViewSet, WithRoles, validation_detail
 
 
@@ -56,6 +56,7 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
     update_serializer_class = s.ClaimUpdateSerializer
     filterset_class = filters.ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at", "credibility", "status", "kind"]
+    precondition_required = True  # PUT/PATCH/DELETE without If-Match or version: 428
 
     # -- reading: one selector for lists, details and the answers to writes ---------
     def get_queryset(self):
@@ -162,21 +163,9 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
 
     # -- changing -----------------------------------------------------------------
     def _expected_version(self, data: dict | None = None) -> int | None:
-        """The version the client based its write on: If-Match and/or `version`."""
-        versions = set()
-        header = self.request.headers.get("If-Match", "").strip()
-        if header and header != "*":
-            claim_id = str(self.kwargs["pk"])
-            for tag in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
-                pk, _, version = tag.partition(".")
-                if pk != claim_id or not version.isdigit():
-                    raise PreconditionFailed(f"If-Match {tag!r} is not an ETag of this claim.")
-                versions.add(int(version))
-        if data and data.get("version") is not None:
-            versions.add(data["version"])
-        if len(versions) > 1:
-            raise PreconditionFailed("If-Match and version disagree.")
-        return versions.pop() if versions else None
+        """The version the client based its write on (required on PUT/PATCH/DELETE)."""
+        required = self.request.method in ("PUT", "PATCH", "DELETE")
+        return expected_version(self.request, self.kwargs["pk"], data, required=required)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -196,7 +185,9 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
         services.claim_delete(
-            actor=request.user, claim=claim, expected_version=self._expected_version()
+            actor=request.user,
+            claim=claim,
+            expected_version=self._expected_version(body_version(request)),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

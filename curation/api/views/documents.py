@@ -6,7 +6,6 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ... import services
@@ -17,6 +16,7 @@ from ...selectors.documents import document_annotations
 from ...text import UndecodableText, decode_document
 from .. import filters
 from .. import serializers as s
+from ..parsers import FormParser, JSONParser, MultiPartParser
 from ..permissions import IsActiveUser
 from .base import ScopedViewSet
 

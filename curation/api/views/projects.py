@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+
 from ... import services
 from ...choices import Role
 from ...models import Membership, Project, Source, Topic
@@ -27,6 +30,18 @@ class MembershipViewSet(ScopedViewSet):
     update_serializer_class = s.MembershipUpdateSerializer
     filterset_class = filters.MembershipFilter
     ordering_fields = ["id", "role", "created_at"]
+
+    def create(self, request, *args, **kwargs):
+        # Whether the caller may add members is settled before the username is
+        # looked up: else 403 (exists) and 400 (no such user) tell who has an account.
+        project_field = self.get_serializer().fields["project"]
+        raw = request.data.get("project") if hasattr(request.data, "get") else None
+        try:
+            project = project_field.run_validation(raw)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"project": error.detail}) from None
+        services.require_role(request.user, project, Role.OWNER)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = {"role": Role.VIEWER, **serializer.validated_data}  # the model's default
@@ -67,3 +82,17 @@ class TopicViewSet(ScopedViewSet):
     update_service = staticmethod(services.topic_update)
     delete_service = staticmethod(services.topic_delete)
     service_argument = "topic"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "confirm", bool, description="Delete a topic that claims use (else 409)."
+            )
+        ]
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        confirm = self.request.query_params.get("confirm", "").lower() in {"1", "true", "yes"}
+        services.topic_delete(actor=self.request.user, topic=instance, confirm=confirm)
