@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 from .auth import TokenView
+from .imports import ImportJobViewSet
 
 
 class Router(DefaultRouter):
@@ -22,6 +23,7 @@ router.register("claims", views.ClaimViewSet)
 router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
 router.register("releases", views.ReleaseViewSet)
+router.register("imports", ImportJobViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
