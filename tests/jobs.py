@@ -14,9 +14,7 @@ def run_queued_jobs() -> None:
     # The worker closes "old" connections between tasks, as Django does between
     # requests; inside a test's transaction that would close the test's own (the
     # test client has the same signal turned off).
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command(
             "db_worker",
             "--batch",

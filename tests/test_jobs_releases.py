@@ -19,10 +19,16 @@ from curation.services import release_cut, releases
 from curation.services.release_jobs import release_run
 
 from .jobs import run_queued_jobs
-from .test_releases import graded, seed  # noqa: F401  (fixtures and seeding shared)
+from .test_releases import seed
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/releases/"
+
+
+@pytest.fixture
+def graded(project):
+    """Four accepted claims, with topics and evidence."""
+    seed(project, 4)
 
 
 def client_for(user) -> APIClient:
@@ -34,7 +40,9 @@ def client_for(user) -> APIClient:
 def test_post_answers_202_queued_and_download_is_409_until_ready(project, owner, viewer, graded):
     owner_client, viewer_client = client_for(owner), client_for(viewer)
 
-    posted = owner_client.post(API, {"project": project.pk, "name": "j", "formats": ["jsonl"]}, format="json")
+    posted = owner_client.post(
+        API, {"project": project.pk, "name": "j", "formats": ["jsonl"]}, format="json"
+    )
 
     assert posted.status_code == 202, posted.content
     body = posted.json()
@@ -113,7 +121,11 @@ def test_a_failed_cut_says_why_and_can_be_retried(project, owner, viewer, graded
 
 
 def test_a_job_run_twice_cuts_once(project, owner, graded):
-    release_id = client_for(owner).post(API, {"project": project.pk, "name": "r"}, format="json").json()["id"]
+    release_id = (
+        client_for(owner)
+        .post(API, {"project": project.pk, "name": "r"}, format="json")
+        .json()["id"]
+    )
     run_queued_jobs()
 
     assert release_run(release_id=release_id) == "nothing to cut"
@@ -124,7 +136,11 @@ def test_a_job_run_twice_cuts_once(project, owner, graded):
 
 def test_removed_member_and_outsider_see_nothing_of_the_job(project, owner, viewer, outsider):
     seed(project, 3)
-    release_id = client_for(owner).post(API, {"project": project.pk, "name": "r"}, format="json").json()["id"]
+    release_id = (
+        client_for(owner)
+        .post(API, {"project": project.pk, "name": "r"}, format="json")
+        .json()["id"]
+    )
     run_queued_jobs()
     viewer_client = client_for(viewer)
     assert viewer_client.get(f"{API}{release_id}/").status_code == 200
