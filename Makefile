@@ -10,6 +10,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
+DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .PHONY: install demo test lint format fixtures bench-import bench-api bench-export bench-workspace clean
@@ -35,7 +36,12 @@ demo: install
 	@echo "    victor   viewer"
 	@echo "    admin    superuser"
 	@echo ""
-	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "  and a worker for background jobs (release cuts, imports); Ctrl-C stops both."
+	@echo ""
+	@# A background process of a script ignores Ctrl-C: the trap stops the worker.
+	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver $(DEMO_ADDR)
 
 # DEBUG=1 gives the development settings (no HTTPS redirect for the test client, a
 # throwaway SECRET_KEY); tests/test_deploy.py checks the production settings apart.
