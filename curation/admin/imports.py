@@ -14,7 +14,7 @@ from ..choices import ImportKind, ImportStatus, Role
 from ..models import ImportJob, Project, Source
 from ..services.imports import Upload, import_create, import_retry
 from .base import AdminServiceError, ScopedAdmin, request_role, service_errors
-from .jobs import job_progress
+from .jobs import job_progress, job_state_short
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,7 +72,7 @@ class ImportJobAdmin(ScopedAdmin):
     add_role = Role.OWNER
     change_role = Role.OWNER
     form = ImportForm
-    list_display = ["__str__", "project", "kind", "state", "counted", "created_by", "created_at"]
+    list_display = ["__str__", "project", "kind", "status_now", "counted", "created_by"]
     list_filter = [("project", admin.RelatedOnlyFieldListFilter), "status", "kind"]
     readonly_fields = [
         "project",
@@ -155,6 +155,10 @@ class ImportJobAdmin(ScopedAdmin):
         return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[obj.pk]))
 
     @admin.display(description="state", ordering="status")
+    def status_now(self, obj):
+        return job_state_short(obj)
+
+    @admin.display(description="state")
     def state(self, obj):
         if obj.status == ImportStatus.FAILED and obj.error:
             return format_html("{} — {}", obj.get_status_display(), obj.error)

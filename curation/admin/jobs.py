@@ -10,13 +10,20 @@ def job_progress(job, *, unit: str) -> str:
     if job.status == "queued":
         return format_html("Waiting for a worker (attempts so far: {}).", job.attempts)
     if total is None:
-        return format_html("{} {}", done, unit)
+        return format_html("{} {}", f"{done:,}", unit)
     return format_html(
         '<progress max="{}" value="{}" class="job-progress"></progress> {} of {} {} ({}%)',
         total or 1,
         done,
-        done,
-        total,
+        f"{done:,}",
+        f"{total:,}",
         unit,
         job.progress_percent if total else 100,
     )
+
+
+def job_state_short(job) -> str:
+    """For lists: the status, with the share done while it runs."""
+    if job.status == "running" and job.progress_total:
+        return f"{job.get_status_display()} ({job.progress_percent}%)"
+    return job.get_status_display()

@@ -11,7 +11,7 @@ from ..models import Project, Release, Topic
 from ..services import release_filter
 from ..services.release_jobs import release_enqueue, release_retry
 from .base import AdminServiceError, ScopedAdmin, request_role, service_errors
-from .jobs import job_progress
+from .jobs import job_progress, job_state_short
 
 
 class ReleaseCutForm(forms.ModelForm):
@@ -65,7 +65,7 @@ class ReleaseAdmin(ScopedAdmin):
         "__str__",
         "project",
         "version",
-        "state",
+        "status_now",
         "claim_count",
         "evidence_count",
         "document_count",
@@ -144,6 +144,10 @@ class ReleaseAdmin(ScopedAdmin):
         return False  # A release others may rely on is never deleted here.
 
     @admin.display(description="state", ordering="status")
+    def status_now(self, obj):
+        return job_state_short(obj)
+
+    @admin.display(description="state")
     def state(self, obj):
         if obj.status == ReleaseStatus.FAILED and obj.error:
             return format_html("{} — {}", obj.get_status_display(), obj.error)
