@@ -160,19 +160,25 @@ def run(mode: str, root: str, db: str, *extra: str) -> dict:
 
 
 def pairs(args) -> None:
-    rows = {"before (inline)": [], "after (worker)": []}
-    if args.bypass:
+    rows = {} if args.bypass_only else {"before (inline)": [], "after (worker)": []}
+    if args.bypass or args.bypass_only:
         rows |= {"after inline, threaded writer": [], "after inline, plain": []}
     for number in range(1, args.pairs + 1):
         for label, mode, root, db, extra in [
-            ("before (inline)", "inline-cut", args.before_root, BEFORE_DB, ()),
-            ("after (worker)", "worker-cut", str(ROOT), AFTER_DB, ()),
+            *(
+                []
+                if args.bypass_only
+                else [
+                    ("before (inline)", "inline-cut", args.before_root, BEFORE_DB, ()),
+                    ("after (worker)", "worker-cut", str(ROOT), AFTER_DB, ()),
+                ]
+            ),
             *(
                 [
                     ("after inline, threaded writer", "inline-cut", str(ROOT), AFTER_DB, ()),
                     ("after inline, plain", "inline-cut", str(ROOT), AFTER_DB, ("--plain",)),
                 ]
-                if args.bypass
+                if args.bypass or args.bypass_only
                 else []
             ),
         ]:
@@ -193,13 +199,14 @@ def pairs(args) -> None:
         posts = [r["post_ms"] for r in runs if "post_ms" in r]
         post = f", POST median {statistics.median(posts):.0f} ms" if posts else ""
         print(f"  {label:>30}: {rate:,.0f} claims/s{post}; peak RSS max {rss:.0f} MB")
-    ratios = [
-        (a["claims"] / a["cut_s"]) / (b["claims"] / b["cut_s"])
-        for a, b in zip(rows["after (worker)"], rows["before (inline)"], strict=True)
-    ]
-    print(f"  worker ÷ inline per pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
-          f"median {statistics.median(ratios):.2f}")  # fmt: skip
-    if args.bypass:
+    if not args.bypass_only:
+        ratios = [
+            (a["claims"] / a["cut_s"]) / (b["claims"] / b["cut_s"])
+            for a, b in zip(rows["after (worker)"], rows["before (inline)"], strict=True)
+        ]
+        print(f"  worker ÷ inline per pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.2f}")  # fmt: skip
+    if args.bypass or args.bypass_only:
         ratios = [
             (a["claims"] / a["cut_s"]) / (b["claims"] / b["cut_s"])
             for a, b in zip(
@@ -217,6 +224,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--seed", action="store_true")
     parser.add_argument("--bypass", action="store_true")
+    parser.add_argument("--bypass-only", action="store_true", help="only the bypass A/B")
     parser.add_argument("--inline-cut", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker-cut", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)

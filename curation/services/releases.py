@@ -12,7 +12,7 @@ from django.utils import timezone
 from ..bulk import bulk_insert
 from ..choices import ClaimStatus, ExportFormat, ReleaseStatus, Reliability, Role
 from ..exports import WRITERS
-from ..exports.background import serial_worker
+from ..exports.background import chunk_inserter_for_any_thread, serial_worker
 from ..exports.common import FormatWriter
 from ..exports.fixture import FixtureWriter
 from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
@@ -285,18 +285,7 @@ def _chunk_saver(file: ReleaseFile, *, any_thread: bool) -> Callable[[int, bytes
 
         return save
 
-    # Django's connection belongs to this thread; psycopg's, under it, may be used from
-    # any (statements take turns) and carries this transaction. Not logged in DEBUG.
-    driver = connection.connection
-    table = connection.ops.quote_name(ReleaseChunk._meta.db_table)
-    insert = f'INSERT INTO {table} (file_id, "index", data) VALUES (%s, %s, %b)'  # noqa: S608
-
-    def save_from_any_thread(index: int, data: bytes) -> None:
-        # A plain cursor binds on the server, so the chunk travels as binary.
-        with psycopg.Cursor(driver) as cursor:
-            cursor.execute(insert, (file.pk, index, data))
-
-    return save_from_any_thread
+    return chunk_inserter_for_any_thread(ReleaseChunk, file.pk)
 
 
 def _filename(release: Release, fmt: str) -> str:
