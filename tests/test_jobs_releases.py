@@ -189,3 +189,18 @@ def test_export_command_prints_progress(project, owner, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "5/5 claims" in err
     assert Release.objects.get().status == ReleaseStatus.READY
+
+
+def test_post_only_queues_its_queries_do_not_depend_on_the_claims(
+    project, owner, django_assert_num_queries
+):
+    """Session, user, project, (savepoint), role, project lock, last version, release,
+    task, task id, (release savepoint), the answer's release and its files: 13, with
+    3 claims or 60 (bench/jobs.py times it at 1,000 and 100,000)."""
+    client = client_for(owner)
+    client.get(API)
+    for count in (3, 57):
+        seed(project, count, tag=str(count))
+        with django_assert_num_queries(13):
+            response = client.post(API, {"project": project.pk, "name": "n"}, format="json")
+        assert response.status_code == 202
