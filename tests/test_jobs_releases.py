@@ -204,3 +204,36 @@ def test_post_only_queues_its_queries_do_not_depend_on_the_claims(
         with django_assert_num_queries(13):
             response = client.post(API, {"project": project.pk, "name": "n"}, format="json")
         assert response.status_code == 202
+
+
+@pytest.mark.parametrize(("attempts", "status"), [(1, "queued"), (3, "failed")])
+def test_recovery_queues_an_orphan_again_until_its_attempts_are_spent(
+    project, owner, graded, attempts, status
+):
+    """A job whose task a worker took, but whose lock nobody holds (the worker died):
+    queued again while it has attempts left, then failed for good with the reason."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from curation.services.jobs import jobs_recover
+
+    release_id = client_for(owner).post(API, {"project": project.pk, "name": "o"}).json()["id"]
+    release = Release.objects.get(pk=release_id)
+    Release.objects.filter(pk=release_id).update(status="running", attempts=attempts)
+    long_ago = timezone.now() - timezone.timedelta(minutes=5)
+    DBTaskResult.objects.filter(id=release.task_id).update(status="RUNNING", started_at=long_ago)
+
+    assert jobs_recover(assume_dead=connection.vendor != "postgresql") == 1
+
+    release.refresh_from_db()
+    task = DBTaskResult.objects.get(id=release.task_id)
+    assert release.status == status
+    if status == "queued":
+        assert task.status == "READY"
+        run_queued_jobs()
+        release.refresh_from_db()
+        assert (release.status, release.attempts) == ("ready", attempts + 1)
+    else:
+        assert task.status == "FAILED"
+        assert "stopped 3 times" in release.error
+    assert jobs_recover(assume_dead=connection.vendor != "postgresql") == 0

@@ -321,4 +321,4 @@ class ReleaseFilter(filters.FilterSet):
 
     class Meta:
         model = Release
-        fields = ["version"]
+        fields = ["version", "status"]
