@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "ExportFormatEnum": "curation.choices.ExportFormat",
         "StanceEnum": "curation.choices.Stance",
         "RoleEnum": "curation.choices.Role",
+        "ReleaseStatusEnum": "curation.choices.ReleaseStatus",
+        "ImportStatusEnum": "curation.choices.ImportStatus",
+        "ImportKindEnum": "curation.choices.ImportKind",
     },
 }
 
