@@ -104,7 +104,7 @@ def release_state(pk: int) -> Release:
 
 
 def test_a_worker_killed_mid_cut_leaves_nothing_and_the_next_cuts_it_whole(project, owner):
-    seed_claims(project, 3000)
+    seed_claims(project, 12000)
     client = APIClient()
     client.force_login(owner)
     posted = client.post(API, {"project": project.pk, "name": "k", "formats": ["jsonl", "csv"]})
@@ -121,7 +121,7 @@ def test_a_worker_killed_mid_cut_leaves_nothing_and_the_next_cuts_it_whole(proje
         wait_for(lambda: progress_write_waits(), timeout=20, what="the cut to wait")
         stopped_at = release_state(pk)
         assert stopped_at.status == ReleaseStatus.RUNNING
-        assert 0 < stopped_at.progress_done < stopped_at.progress_total == 3000
+        assert 0 < stopped_at.progress_done < stopped_at.progress_total == 12000
 
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
@@ -137,18 +137,18 @@ def test_a_worker_killed_mid_cut_leaves_nothing_and_the_next_cuts_it_whole(proje
         wait_for(lambda: release_state(pk).status == ReleaseStatus.READY, what="the re-cut")
 
     release = release_state(pk)
-    assert (release.attempts, release.claim_count, release.error) == (2, 3000, "")
+    assert (release.attempts, release.claim_count, release.error) == (2, 12000, "")
     assert len(DBTaskResult.objects.get(id=release.task_id).worker_ids) == 2
     assert sorted(release.files.values_list("format", flat=True)) == ["csv", "jsonl"]
     for file in release.files.all():
         body = b"".join(release_file_chunks(file))
         assert (len(body), hashlib.sha256(body).hexdigest()) == (file.size, file.sha256)
         archive = zipfile.ZipFile(io.BytesIO(body))
-        assert json.loads(archive.read("manifest.json"))["counts"]["claims"] == 3000
+        assert json.loads(archive.read("manifest.json"))["counts"]["claims"] == 12000
     jsonl = zipfile.ZipFile(
         io.BytesIO(b"".join(release_file_chunks(release.files.get(format="jsonl"))))
     )
-    assert len(jsonl.read("claims.jsonl").splitlines()) == 3000
+    assert len(jsonl.read("claims.jsonl").splitlines()) == 12000
 
 
 def progress_write_waits() -> bool:
