@@ -4,6 +4,7 @@ to show. Texts written for the demo."""
 
 import json
 
+from .models import Source
 from .services.imports import Upload, import_create, import_run
 
 BRIEFINGS = [
@@ -32,6 +33,9 @@ def build_jobs_demo(*, project, owner) -> None:
     lines.append('{"title": "A line with no text"}')
     data = ("\n".join(lines) + "\n").encode("utf-8")
     job = import_create(
-        actor=owner, project=project, uploads=[Upload(name="briefings.jsonl", data=data)]
+        actor=owner,
+        project=project,
+        uploads=[Upload(name="briefings.jsonl", data=data)],
+        source=Source.objects.filter(project=project).order_by("pk").first(),
     )
     import_run(job_id=job.pk)
