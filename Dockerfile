@@ -1,5 +1,8 @@
 # Claimdesk: gunicorn behind whitenoise, configured only by environment variables
 # (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG, CSRF_TRUSTED_ORIGINS).
+# One image, two roles, chosen by the command:
+#   docker run IMAGE                              the web server (the CMD below)
+#   docker run IMAGE python manage.py worker      a worker: release cuts, bulk imports
 
 # --- build: install the project and its dependencies into a virtualenv ---------
 FROM python:3.13-slim AS build
@@ -38,5 +41,7 @@ EXPOSE 8000
 # a tenth of a claim POST (docs/benchmarks.md). The proxy in front logs
 # requests, and Django logs every 4xx and 5xx answer to stderr. To have it:
 # docker run -e GUNICORN_CMD_ARGS="--access-logfile=-" …
+# Workers need no port; stop them with SIGTERM (docker stop): a worker finishes its
+# job first, and one killed mid-job has the job taken again by another.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", \
      "--threads", "2", "--worker-tmp-dir", "/dev/shm", "--timeout", "60"]

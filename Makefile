@@ -45,6 +45,11 @@ demo: install
 	@echo "    victor   viewer"
 	@echo "    admin    superuser"
 	@echo ""
+	@echo "  and a worker for background jobs (release cuts, imports); Ctrl-C stops both."
+	@echo ""
+	@# A background process of a script ignores Ctrl-C: the trap stops the worker.
+	$(DEMO_ENV) $(PY) manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo-reset: install

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "curation",
 ]
 
@@ -123,6 +124,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Background jobs (release cuts, bulk imports): Django's Tasks framework, queued in
+# this database; `manage.py worker` runs them (README: Workers).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job whose worker died is queued again this many seconds after it started at the
+# earliest, and given up (failed) after this many attempts.
+CLAIMDESK_JOB_RECOVER_AFTER = float(os.environ.get("CLAIMDESK_JOB_RECOVER_AFTER", "10"))
+CLAIMDESK_JOB_MAX_ATTEMPTS = int(os.environ.get("CLAIMDESK_JOB_MAX_ATTEMPTS", "3"))
+# Seconds between two progress writes of a running job.
+CLAIMDESK_JOB_PROGRESS_SECONDS = float(os.environ.get("CLAIMDESK_JOB_PROGRESS_SECONDS", "0.5"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,6 +167,13 @@ CLAIMDESK_MAX_REQUEST_BYTES = int(
     os.environ.get("CLAIMDESK_MAX_REQUEST_BYTES", CLAIMDESK_MAX_DOCUMENT_BYTES * 2)
 )
 CLAIMDESK_MAX_BULK_CLAIMS = 1000
+# A bulk import (POST /api/v1/imports/, the admin's import page): the whole upload,
+# and what a zip may unpack to.
+CLAIMDESK_MAX_IMPORT_BYTES = int(os.environ.get("CLAIMDESK_MAX_IMPORT_BYTES", 100 * 1024 * 1024))
+CLAIMDESK_MAX_ZIP_ENTRIES = int(os.environ.get("CLAIMDESK_MAX_ZIP_ENTRIES", 20000))
+CLAIMDESK_MAX_ZIP_UNPACKED_BYTES = int(
+    os.environ.get("CLAIMDESK_MAX_ZIP_UNPACKED_BYTES", 500 * 1024 * 1024)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_REQUEST_BYTES
 # Longer URLs answer 414 (the server in front may cut them shorter).
 CLAIMDESK_MAX_URL_CHARS = int(os.environ.get("CLAIMDESK_MAX_URL_CHARS", "8192"))
@@ -216,6 +234,9 @@ SPECTACULAR_SETTINGS = {
         "ExportFormatEnum": "curation.choices.ExportFormat",
         "StanceEnum": "curation.choices.Stance",
         "RoleEnum": "curation.choices.Role",
+        "ReleaseStatusEnum": "curation.choices.ReleaseStatus",
+        "ImportStatusEnum": "curation.choices.ImportStatus",
+        "ImportKindEnum": "curation.choices.ImportKind",
     },
 }
 

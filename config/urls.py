@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from curation.admin.imports import annotation_import_view
+from curation.admin.annotation_imports import annotation_import_view
 from curation.security import no_view_on_site
 from curation.views import favicon
 

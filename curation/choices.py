@@ -94,3 +94,31 @@ class ExportFormat(models.TextChoices):
     WEBANNOTATION = "webannotation", "W3C Web Annotation (JSON-LD)"
     FEVER = "fever", "FEVER-style JSONL"
     FIXTURE = "fixture", "Django fixture (natural keys)"
+
+
+class ReleaseStatus(models.TextChoices):
+    """A release's cut: queued → running → ready, or failed (which can be retried)."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ImportStatus(models.TextChoices):
+    """A bulk import job: queued → running → done, or failed (which can be retried)."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportKind(models.TextChoices):
+    """What an import job's files hold: documents, or annotations in a known format."""
+
+    DOCUMENTS = "documents", "Documents"
+    WEBANNOTATION = "webannotation", "W3C Web Annotation"
+    DOCCANO = "doccano", "doccano"
+    LABELSTUDIO = "labelstudio", "Label Studio"
+    CLAIMDESK = "claimdesk", "Claimdesk"

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
+from .demo_jobs import build_jobs_demo
 from .models import Project
 from .services import (
     DocumentInput,
@@ -332,4 +333,5 @@ def build_demo() -> Project:
         name="Accepted claims, first cut",
         description="Everything accepted after the first review round.",
     )
+    build_jobs_demo(project=project, owner=olga)
     return project

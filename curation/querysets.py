@@ -180,6 +180,11 @@ class ReleaseFileQuerySet(ScopedQuerySet):
         return self.select_related("release__project")
 
 
+class ImportJobQuerySet(ScopedQuerySet):
+    def with_related(self):
+        return self.select_related("project", "created_by")
+
+
 def _count_subquery(queryset: models.QuerySet) -> models.Subquery:
     """COUNT(*) of a correlated queryset, without GROUP BY on the outer query."""
     # A plain Func (not an Aggregate) keeps Django from adding a GROUP BY.

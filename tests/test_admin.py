@@ -446,6 +446,7 @@ CURATION_MODELS = {
     "Document",
     "EvidenceLink",
     "HistoryEntry",
+    "ImportJob",  # the "Import documents" page (issue 16)
     "Membership",
     "Passage",
     "Project",

@@ -52,6 +52,7 @@ from curation.services import SYSTEM, release_cut, release_file_chunks, release_
 from curation.text import normalize_text
 
 from .factories import DocumentFactory, MembershipFactory, SourceFactory
+from .jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/releases/"
@@ -358,9 +359,14 @@ def test_api_cut_answers_the_new_version(project, owner, graded):
         format="json",
     )
 
-    assert first.status_code == second.status_code == 201
+    # 202: the cut is queued (numbered at once) and a worker cuts it (issue 16).
+    assert first.status_code == second.status_code == 202
     assert (first.json()["version"], second.json()["version"]) == (1, 2)
+    assert first.json()["status"] == "queued"
+    run_queued_jobs()
+    first, second = (client.get(f"{API}{r.json()['id']}/") for r in (first, second))
     body = second.json()
+    assert body["status"] == "ready"
     assert body["claim_count"] == 3
     assert body["created_by"] == "olga"
     assert body["filter"]["min_credibility"] == 2
@@ -436,7 +442,7 @@ def test_owner_and_superuser_cut_over_the_api(project, owner, superuser, graded)
     by_owner = api_client(owner).post(API, {"project": project.pk, "name": "x"}, format="json")
     by_root = api_client(superuser).post(API, {"project": project.pk, "name": "y"}, format="json")
 
-    assert by_owner.status_code == by_root.status_code == 201
+    assert by_owner.status_code == by_root.status_code == 202  # queued (issue 16)
     assert [by_owner.json()["version"], by_root.json()["version"]] == [1, 2]
 
 
@@ -515,6 +521,7 @@ def test_owner_cuts_a_release_from_the_admin(client, project, owner, graded):
     )
 
     assert response.status_code == 302, response.context and response.context["errors"]
+    run_queued_jobs()  # the admin queues the cut too (issue 16)
     release = Release.objects.get()
     assert (release.version, release.name, release.created_by) == (1, "From the admin", owner)
     assert release.filter["topics"] == ["energy"]

@@ -1,212 +1,210 @@
-"""Importing annotations from other tools, for project owners: upload, see the
-mapping (defaults filled in), change it, import, read the report.
+"""The admin's "Import documents" page: the same uploads as POST /api/v1/imports/,
+queued for a worker; the job's page shows its progress and each file's outcome."""
 
-The page keeps nothing between its steps on the server: the mapping step
-carries the upload back in the form (compressed), so any app process can take
-the second request. The service re-reads and re-checks it whole.
-"""
-
-import base64
-import binascii
-import zlib
+import json
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
-from ..choices import Role
-from ..interop.mapping import LABEL_TARGETS, RELATION_TARGETS, defaults_for
-from ..interop.reading import ImportTooLarge, max_import_bytes
-from ..models import Project
-from ..services.annotation_imports import PARSERS, annotations_import, annotations_parse
-from .base import has_role_somewhere
-
-KIND_CHOICES = [
-    ("webannotation", "W3C Web Annotation JSON-LD (Hypothesis export too)"),
-    ("doccano", "doccano JSONL (sequence labelling or relations)"),
-    ("labelstudio", "Label Studio JSON export"),
-    ("claimdesk", "Claimdesk jsonl release (zip)"),
-]
-assert {kind for kind, _ in KIND_CHOICES} == set(PARSERS)
+from ..choices import ImportKind, ImportStatus, Role
+from ..models import ImportJob, Project, Source
+from ..services.imports import Upload, import_create, import_retry
+from .base import AdminServiceError, ScopedAdmin, request_role, service_errors
+from .jobs import job_progress, job_state_short
 
 
-class UploadForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=Project.objects.none())
-    kind = forms.ChoiceField(choices=KIND_CHOICES, label="Format")
-    file = forms.FileField()
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    def __init__(self, *args, user, **kwargs):
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user, Role.OWNER).order_by(
-            "name"
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple):
+            return [clean_one(item, initial) for item in data]
+        return [clean_one(data, initial)]
+
+
+class ImportForm(forms.ModelForm):
+    files = MultipleFileField(
+        allow_empty_file=True,  # reported per file, as the command does
+        help_text=".txt, .md or .html files, a .zip of them, or a .jsonl file with one "
+        "document per line (text, title, metadata fields, a free metadata object).",
+    )
+    mapping = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Annotation imports only: a JSON object mapping labels to claim fields.",
+    )
+
+    class Meta:
+        model = ImportJob
+        fields = ["project", "kind", "source", "language"]
+
+    def clean_mapping(self):
+        raw = self.cleaned_data["mapping"].strip()
+        if not raw:
+            return None
+        try:
+            mapping = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError("Not valid JSON.") from None
+        if not isinstance(mapping, dict):
+            raise forms.ValidationError("A JSON object.")
+        return mapping
+
+    def _post_clean(self):
+        pass  # import_create validates the job.
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ScopedAdmin):
+    add_role = Role.OWNER
+    change_role = Role.OWNER
+    form = ImportForm
+    list_display = ["__str__", "project", "kind", "status_now", "counted", "created_by"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter), "status", "kind"]
+    readonly_fields = [
+        "project",
+        "kind",
+        "state",
+        "progress",
+        "counted",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "outcomes",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["project"].queryset = Project.objects.visible_to(
+                request.user, Role.OWNER
+            )
+            form.base_fields["source"].queryset = Source.objects.visible_to(
+                request.user, Role.OWNER
+            )
+            form.base_fields["project"].initial = request.GET.get("project")
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (None, {"fields": ["project", "files", "kind", "source", "language"]}),
+                ("Annotation imports", {"fields": ["mapping"], "classes": ["collapse"]}),
+            ]
+        return [(None, {"fields": self.readonly_fields})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = {**(extra_context or {}), "title": "Import documents"}
+        return super().add_view(request, form_url, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project_id = (
+            self.get_queryset(request).filter(pk=object_id).values_list("project_id", flat=True)
+        ).first()
+        role = project_id and request_role(request, project_id)
+        can_retry = bool(role and role.allows(Role.OWNER))
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "can_retry": can_retry}
         )
 
-
-class MappingForm(forms.Form):
-    """One choice per label and relation of the file, the default preselected.
-    The carried upload is re-read on import, so the names come from the file,
-    never from the form."""
-
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.HiddenInput)
-    name = forms.CharField(max_length=255, widget=forms.HiddenInput)
-    payload = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, user, labels=(), relations=(), defaults=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user, Role.OWNER)
-        self.labels, self.relations = list(labels), list(relations)
-        for index, label in enumerate(self.labels):
-            self.fields[f"label_{index}"] = forms.ChoiceField(
-                label=label,
-                choices=[(t, t) for t in LABEL_TARGETS],
-                initial=defaults.labels[label] if defaults else None,
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        with service_errors():
+            job = import_create(
+                actor=request.user,
+                project=data["project"],
+                uploads=[Upload(name=f.name, data=f.read()) for f in data["files"]],
+                kind=data.get("kind") or ImportKind.DOCUMENTS,
+                source=data.get("source"),
+                language=data.get("language") or "",
+                mapping=data.get("mapping"),
             )
-        for index, relation in enumerate(self.relations):
-            self.fields[f"relation_{index}"] = forms.ChoiceField(
-                label=relation,
-                choices=[(t, t) for t in RELATION_TARGETS],
-                initial=defaults.relations[relation] if defaults else None,
-            )
+        obj.pk = job.pk
 
-    def label_fields(self):
-        return [self[f"label_{i}"] for i in range(len(self.labels))]
+    def save_related(self, request, form, formsets, change):
+        pass
 
-    def relation_fields(self):
-        return [self[f"relation_{i}"] for i in range(len(self.relations))]
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request, f"Import {obj.pk} is queued: a worker runs it.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[obj.pk]))
 
-    def mapping(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "labels": {n: data[f"label_{i}"] for i, n in enumerate(self.labels)},
-            "relations": {n: data[f"relation_{i}"] for i, n in enumerate(self.relations)},
-        }
+    @admin.display(description="state", ordering="status")
+    def status_now(self, obj):
+        return job_state_short(obj)
 
+    @admin.display(description="state")
+    def state(self, obj):
+        if obj.status == ImportStatus.FAILED and obj.error:
+            return format_html("{} — {}", obj.get_status_display(), obj.error)
+        return obj.get_status_display()
 
-def pack(data: bytes) -> str:
-    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return job_progress(obj, unit="files or lines")
 
+    @admin.display(description="counts")
+    def counted(self, obj):
+        counts = obj.counts or {}  # jsonb keeps no key order: the command's order first
+        keys = [k for k in ("imported", "skipped", "failed") if k in counts]
+        keys += sorted(set(counts) - set(keys))
+        return ", ".join(f"{key} {counts[key]}" for key in keys) or "—"
 
-def unpack(payload: str) -> bytes:
-    limit = max_import_bytes()
-    try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.b64decode(payload, validate=True), limit + 1)
-    except (binascii.Error, zlib.error, ValueError):
-        raise ValidationError({"file": "The upload carried by the form is damaged."}) from None
-    if len(data) > limit or inflater.unconsumed_tail:
-        raise ImportTooLarge(len(data), limit)
-    return data
+    @admin.display(description="each file or line")
+    def outcomes(self, obj):
+        if not obj.items:
+            return "—"
+        return format_html(
+            '<ul class="import-outcomes">{}</ul>',
+            format_html_join(
+                "",
+                '<li class="import-{}">{}</li>',
+                ((item.get("status", ""), item.get("message") or item) for item in obj.items),
+            ),
+        )
 
+    def get_urls(self):
+        retry = self.admin_site.admin_view(require_POST(self.retry_view))
+        return [
+            path("<int:pk>/retry/", retry, name="curation_importjob_retry"),
+            *super().get_urls(),
+        ]
 
-def annotation_import_view(request):
-    """/admin/curation/import-annotations/: owners only (of the chosen project)."""
-    user = request.user
-    if not has_role_somewhere(request, Role.OWNER):
-        raise PermissionDenied("Importing annotations is for project owners.")
-    context = {"title": "Import annotations", "subtitle": None, "step": "upload"}
-    status = 200
-    upload = UploadForm(user=user)
-    if request.method == "POST" and request.POST.get("step") == "import":
-        return _import(request, context)
-    if request.method == "POST":
-        upload = UploadForm(request.POST, request.FILES, user=user)
-        if upload.is_valid():
-            try:
-                return _preview(request, context, upload)
-            except ValidationError as error:
-                status = 413 if isinstance(error, ImportTooLarge) else 400
-                upload.add_error(None, error.messages)
-            except PermissionDenied as error:
-                status = 403
-                upload.add_error(None, str(error))
-        else:
-            status = 400
-    context["form"] = upload
-    context["max_bytes"] = max_import_bytes()
-    return _render(request, context, status)
-
-
-def _preview(request, context, upload: UploadForm):
-    file = upload.cleaned_data["file"]
-    limit = max_import_bytes()
-    if file.size > limit:
-        raise ImportTooLarge(file.size, limit)
-    data = file.read()
-    project, kind = upload.cleaned_data["project"], upload.cleaned_data["kind"]
-    parsed = annotations_parse(
-        actor=request.user, project=project, kind=kind, name=file.name, data=data
-    )
-    defaults = defaults_for(parsed)
-    form = MappingForm(
-        initial={"project": project.pk, "kind": kind, "name": file.name, "payload": pack(data)},
-        user=request.user,
-        labels=defaults.labels,
-        relations=defaults.relations,
-        defaults=defaults,
-    )
-    context.update(
-        step="mapping",
-        form=form,
-        project=project,
-        kind=kind,
-        name=file.name,
-        found={
-            "claims": sum(not item.is_span for item in parsed.claims),
-            "spans": sum(item.is_span for item in parsed.claims),
-            "evidence": len(parsed.evidence),
-            "documents": len(parsed.documents),
-        },
-    )
-    return _render(request, context)
-
-
-def _import(request, context):
-    user = request.user
-    form = MappingForm(request.POST, user=user)
-    status = 400
-    if form.is_valid():
-        project, kind, name = (form.cleaned_data[f] for f in ("project", "kind", "name"))
+    def retry_view(self, request, pk):
+        job = self.get_queryset(request).filter(pk=pk).first()
+        if job is None:
+            raise Http404("No such import.")
         try:
-            data = unpack(form.cleaned_data["payload"])
-            parsed = annotations_parse(actor=user, project=project, kind=kind, name=name, data=data)
-            defaults = defaults_for(parsed)
-            form = MappingForm(
-                request.POST,
-                user=user,
-                labels=defaults.labels,
-                relations=defaults.relations,
-                defaults=defaults,
-            )
-            if form.is_valid():
-                report = annotations_import(
-                    actor=user,
-                    project=project,
-                    kind=kind,
-                    name=name,
-                    data=data,
-                    mapping=form.mapping(),
-                )
-                context.update(step="report", report=report, project=project)
-                return _render(request, context)
-        except ValidationError as error:
-            status = 413 if isinstance(error, ImportTooLarge) else 400
-            form.add_error(None, error.messages)
-        except PermissionDenied as error:
-            status = 403
-            form.add_error(None, str(error))
-    # A broken second step starts again from the upload, saying why.
-    errors = list(form.non_field_errors()) or ["The form was incomplete: upload the file again."]
-    context.update(
-        step="upload", form=UploadForm(user=user), errors=errors, max_bytes=max_import_bytes()
-    )
-    return _render(request, context, status)
-
-
-def _render(request, context, status: int = 200):
-    from django.contrib import admin
-
-    context = {**admin.site.each_context(request), **context}
-    return TemplateResponse(
-        request, "curation/imports/annotation_import.html", context, status=status
-    )
+            with service_errors():
+                import_retry(actor=request.user, job=job)
+        except AdminServiceError as failure:
+            for message in failure.error.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, f"Import {job.pk} is queued again.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:curation_importjob_change", args=[job.pk]))

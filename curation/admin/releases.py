@@ -1,14 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
-from ..choices import ClaimStatus, Credibility, ExportFormat, Reliability, Role
+from ..choices import ClaimStatus, Credibility, ExportFormat, ReleaseStatus, Reliability, Role
 from ..exports.http import release_file_response
 from ..models import Project, Release, Topic
-from ..services import release_cut, release_filter
-from .base import ScopedAdmin, service_errors
+from ..services import release_filter
+from ..services.release_jobs import release_enqueue, release_retry
+from .base import AdminServiceError, ScopedAdmin, request_role, service_errors
+from .jobs import job_progress, job_state_short
 
 
 class ReleaseCutForm(forms.ModelForm):
@@ -62,6 +65,7 @@ class ReleaseAdmin(ScopedAdmin):
         "__str__",
         "project",
         "version",
+        "status_now",
         "claim_count",
         "evidence_count",
         "document_count",
@@ -74,6 +78,8 @@ class ReleaseAdmin(ScopedAdmin):
     readonly_fields = [
         "project",
         "version",
+        "state",
+        "progress",
         "name",
         "description",
         "filter",
@@ -127,8 +133,24 @@ class ReleaseAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # A release others may rely on is never deleted here.
 
+    @admin.display(description="state", ordering="status")
+    def status_now(self, obj):
+        return job_state_short(obj)
+
+    @admin.display(description="state")
+    def state(self, obj):
+        if obj.status == ReleaseStatus.FAILED and obj.error:
+            return format_html("{} — {}", obj.get_status_display(), obj.error)
+        return obj.get_status_display()
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return job_progress(obj, unit="claims written")
+
     @admin.display(description="downloads")
     def downloads(self, obj):
+        if obj.status != ReleaseStatus.READY:
+            return "Once the cut is ready."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -157,7 +179,8 @@ class ReleaseAdmin(ScopedAdmin):
                 min_credibility=data.get("min_credibility"),
                 min_source_reliability=data.get("min_source_reliability") or None,
             )
-            release = release_cut(
+            # Queued: a worker cuts it, and the release's page shows its progress.
+            release = release_enqueue(
                 actor=request.user,
                 project=data["project"],
                 name=data["name"],
@@ -170,15 +193,46 @@ class ReleaseAdmin(ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # Topics and documents belong to the filter, not to the release row.
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project_id = (
+            self.get_queryset(request).filter(pk=object_id).values_list("project_id", flat=True)
+        ).first()
+        role = project_id and request_role(request, project_id)
+        can_retry = bool(role and role.allows(Role.OWNER))
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "can_retry": can_retry}
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # To the release's own page, where the cut's progress shows.
+        self.message_user(request, f"{obj} is queued: a worker cuts it.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:curation_release_change", args=[obj.pk]))
+
     def get_urls(self):
         download = self.admin_site.admin_view(self.download_view)
+        retry = self.admin_site.admin_view(require_POST(self.retry_view))
         return [
             path("<int:pk>/download/<str:fmt>/", download, name="curation_release_download"),
+            path("<int:pk>/retry/", retry, name="curation_release_retry"),
             *super().get_urls(),
         ]
 
-    def download_view(self, request, pk, fmt):
+    def retry_view(self, request, pk):
         release = self.get_queryset(request).filter(pk=pk).first()
+        if release is None:
+            raise Http404("No such release.")
+        try:
+            with service_errors():
+                release_retry(actor=request.user, release=release)
+        except AdminServiceError as failure:
+            for message in failure.error.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, f"{release} is queued again.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:curation_release_change", args=[release.pk]))
+
+    def download_view(self, request, pk, fmt):
+        release = self.get_queryset(request).filter(pk=pk, status=ReleaseStatus.READY).first()
         file = release and next((f for f in release.files.all() if f.format == fmt), None)
         if file is None:
             raise Http404("No such release file.")

@@ -331,4 +331,4 @@ class ReleaseFilter(filters.FilterSet):
 
     class Meta:
         model = Release
-        fields = ["version"]
+        fields = ["version", "status"]

@@ -14,6 +14,8 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         limit = settings.CLAIMDESK_MAX_REQUEST_BYTES  # read per request: tests change it
+        if request.path.startswith("/api/v1/imports/"):  # bulk uploads: their own limit
+            limit = settings.CLAIMDESK_MAX_IMPORT_BYTES
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from ..security import DOCS_CSP
 from . import views
 from .auth import TokenDetailView, TokenListView, TokenView
+from .imports import ImportJobViewSet
 
 
 class Router(DefaultRouter):
@@ -24,6 +25,7 @@ router.register("claims", views.ClaimViewSet)
 router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
 router.register("releases", views.ReleaseViewSet)
+router.register("imports", ImportJobViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -8,6 +8,7 @@ Every model has a natural key so fixtures move between instances unchanged.
 from .claims import Claim, EvidenceLink, Topic
 from .documents import Document, Passage, Source
 from .history import HistoryEntry
+from .imports import ImportJob, ImportUpload
 from .projects import Membership, Project
 from .releases import Release, ReleaseChunk, ReleaseFile
 
@@ -16,6 +17,8 @@ __all__ = [
     "Document",
     "EvidenceLink",
     "HistoryEntry",
+    "ImportJob",
+    "ImportUpload",
     "Membership",
     "Passage",
     "Project",

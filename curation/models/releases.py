@@ -7,16 +7,20 @@ from django.utils import timezone
 from .. import querysets
 from ..choices import (
     ExportFormat,
+    ReleaseStatus,
 )
 from .base import USER, choices_check
+from .jobs import JobState
 from .projects import Project
 
 
-class Release(models.Model):
+class Release(JobState):
     """A frozen, versioned, checksummed dataset cut from a project.
 
     Its files are generated once, at cut time, and stored (ReleaseFile): later
     edits to claims never change a release, and every download is byte-identical.
+    A release cut by a worker is `queued`, then `running`, then `ready` (its files
+    are complete: they commit together) or `failed`; only a ready one downloads.
     """
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="releases")
@@ -24,6 +28,11 @@ class Release(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     filter = models.JSONField(default=dict, editable=False)
+    formats = models.JSONField(default=list)
+    # Ready by default: a release loaded from a fixture or cut inline has its files.
+    status = models.CharField(
+        max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.READY, editable=False
+    )
     claim_count = models.PositiveIntegerField(default=0, editable=False)
     evidence_count = models.PositiveIntegerField(default=0, editable=False)
     document_count = models.PositiveIntegerField(default=0, editable=False)
@@ -44,6 +53,7 @@ class Release(models.Model):
                 violation_error_message="This project already has a release with this version.",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="release_version_positive"),
+            choices_check("status", ReleaseStatus, "release"),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Cutting dataset releases: frozen, versioned, checksummed files."""
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..bulk import bulk_insert
-from ..choices import ClaimStatus, ExportFormat, Reliability, Role
+from ..choices import ClaimStatus, ExportFormat, ReleaseStatus, Reliability, Role
 from ..exports import WRITERS
-from ..exports.background import serial_worker
+from ..exports.background import chunk_inserter_for_any_thread, serial_worker
 from ..exports.common import FormatWriter, iso
 from ..exports.fixture import FixtureWriter
 from ..exports.package import FORMAT_VERSION, ChunkSink, ReleaseZip
@@ -61,27 +61,20 @@ def release_filter(
     )
 
 
-def release_cut(
-    *,
-    actor,
-    project: Project,
-    name: str,
-    description: str = "",
-    filter: ReleaseFilter | None = None,
-    formats: Iterable[str] = tuple(ExportFormat.values),
-) -> Release:
-    """Cut the next release of a project: select claims, write every format, freeze.
-
-    One pass over the rows feeds all formats; the whole cut is one transaction
-    (REPEATABLE READ on PostgreSQL), so the files are a consistent snapshot.
-    """
+def checked_formats(formats: Iterable[str]) -> list[ExportFormat]:
     formats = list(dict.fromkeys(formats))
     unknown = [fmt for fmt in formats if fmt not in ExportFormat.values]
     if unknown or not formats:
         raise ValidationError(
             {"formats": f"Choose among {', '.join(ExportFormat.values)} (got {unknown or 'none'})."}
         )
-    formats = [ExportFormat(fmt) for fmt in formats]
+    return [ExportFormat(fmt) for fmt in formats]
+
+
+@contextmanager
+def cut_transaction() -> Iterator[str | None]:
+    """The cut's transaction; yields the id of its exported snapshot (PostgreSQL, when
+    outermost: REPEATABLE READ, so every query of the cut sees the same data)."""
     outermost = not connection.in_atomic_block
     snapshot = None
     with transaction.atomic():
@@ -95,31 +88,86 @@ def release_cut(
                 # here: a caller's transaction may hold claims no other connection sees.
                 cursor.execute("SELECT pg_export_snapshot()")
                 (snapshot,) = cursor.fetchone()
-        require_role(actor, project, Role.OWNER)
-        filter = filter or ReleaseFilter()
-        # Lock the project row: versions are numbered without gaps or races. NO KEY
-        # UPDATE: concurrent cuts wait for each other, but writes that merely refer
-        # to the project (a new claim's foreign key) go on during a long cut.
-        Project.objects.select_for_update(no_key=True).get(pk=project.pk)
-        last = Release.objects.filter(project=project).order_by("-version").first()
-        release = Release(
-            project=project,
-            version=(last.version + 1) if last else 1,
-            name=name.strip() or f"{project.name} release",
-            description=description,
-            filter=filter.as_dict(),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            created_at=timezone.now().replace(microsecond=0),
-        )
-        release.full_clean(exclude=["project", "created_by"], validate_constraints=False)
-        release.save()
-        _write_files(release, filter, formats, snapshot=snapshot)
+        yield snapshot
+
+
+def release_number(
+    *,
+    actor,
+    project: Project,
+    name: str,
+    description: str,
+    filter: ReleaseFilter,
+    formats: list[ExportFormat],
+    status: str = ReleaseStatus.READY,
+) -> Release:
+    """Create the project's next release row (owners), numbered under the project's lock."""
+    require_role(actor, project, Role.OWNER)
+    # Lock the project row: versions are numbered without gaps or races. NO KEY
+    # UPDATE: concurrent cuts wait for each other, but writes that merely refer
+    # to the project (a new claim's foreign key) go on during a long cut.
+    Project.objects.select_for_update(no_key=True).get(pk=project.pk)
+    last = Release.objects.filter(project=project).order_by("-version").first()
+    release = Release(
+        project=project,
+        version=(last.version + 1) if last else 1,
+        name=name.strip() or f"{project.name} release",
+        description=description,
+        filter=filter.as_dict(),
+        formats=[str(fmt) for fmt in formats],
+        status=status,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=timezone.now().replace(microsecond=0),
+    )
+    release.full_clean(exclude=["project", "created_by"], validate_constraints=False)
+    release.save()
     return release
 
 
-def _write_files(
-    release: Release, filter: ReleaseFilter, formats: list[str], *, snapshot: str | None
-) -> None:
+def release_cut(
+    *,
+    actor,
+    project: Project,
+    name: str,
+    description: str = "",
+    filter: ReleaseFilter | None = None,
+    formats: Iterable[str] = tuple(ExportFormat.values),
+    progress: Callable[[int], None] | None = None,
+) -> Release:
+    """Cut the next release of a project here and now: select claims, write every
+    format, freeze (the command's way; the API queues it: release_jobs).
+
+    One pass over the rows feeds all formats; the whole cut is one transaction
+    (REPEATABLE READ on PostgreSQL), so the files are a consistent snapshot.
+    `progress(claims_written)` is called as the rows go by.
+    """
+    formats = checked_formats(formats)
+    with cut_transaction() as snapshot:
+        filter = filter or ReleaseFilter()
+        release = release_number(
+            actor=actor,
+            project=project,
+            name=name,
+            description=description,
+            filter=filter,
+            formats=formats,
+        )
+        counts = write_release_files(release, filter, formats, snapshot=snapshot, progress=progress)
+        counts.apply(release)
+        release.save(update_fields=RELEASE_COUNT_FIELDS)
+    return release
+
+
+def write_release_files(
+    release: Release,
+    filter: ReleaseFilter,
+    formats: list[str],
+    *,
+    snapshot: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> "_Counts":
+    """Write and store every format's zip; the counts go into the release object (not
+    saved). Each format's ReleaseFile row is inserted before the first row is read."""
     claims = release_claims(project=release.project, filter=filter)
     # psycopg's connection is thread-safe: on PostgreSQL the zips are compressed, hashed
     # and stored on a helper thread, in this transaction, while the rows are written.
@@ -129,7 +177,8 @@ def _write_files(
         with serial_worker(threaded=threaded) as worker:
             for fmt in formats:
                 outputs.append(_Output.open(release, fmt, claims, worker, threaded=threaded))
-            _write_rows(release, claims, [output.writer for output in outputs], snapshot)
+            counts = _write_rows(claims, [output.writer for output in outputs], snapshot, progress)
+            counts.apply(release)
             for output in outputs:
                 output.finish(release)
     except BaseException:
@@ -137,6 +186,7 @@ def _write_files(
         for output in outputs:
             output.package.discard()
         raise
+    return counts
 
 
 @dataclass
@@ -175,10 +225,13 @@ class _Output:
         self.file.save(update_fields=["size", "sha256", "data_files"])
 
 
+RELEASE_COUNT_FIELDS = ["claim_count", "evidence_count", "document_count", "source_count"]
+
+
 def _write_rows(
-    release: Release, claims, writers: list[FormatWriter], snapshot: str | None
-) -> None:
-    """One pass over the rows feeds every format; then the release gets its counts."""
+    claims, writers: list[FormatWriter], snapshot: str | None, progress=None
+) -> "_Counts":
+    """One pass over the rows feeds every format; returns what was written."""
     counts = _Counts()
     # closing(): the row streams' helper threads stop before the transaction ends.
     with closing(claim_rows(claims, snapshot=snapshot)) as rows:
@@ -186,12 +239,12 @@ def _write_rows(
             counts.add(row)
             for writer in writers:
                 writer.write(row)
+            if progress is not None and not counts.claims & 255:
+                progress(counts.claims)
     counts.add_evidence_sources()
-    release.claim_count = counts.claims
-    release.evidence_count = counts.evidence
-    release.document_count = len(counts.documents)
-    release.source_count = len(counts.sources)
-    release.save(update_fields=["claim_count", "evidence_count", "document_count", "source_count"])
+    if progress is not None:
+        progress(counts.claims)
+    return counts
 
 
 class _Counts:
@@ -217,6 +270,12 @@ class _Counts:
             .distinct()
         )
 
+    def apply(self, release: Release) -> None:
+        release.claim_count = self.claims
+        release.evidence_count = self.evidence
+        release.document_count = len(self.documents)
+        release.source_count = len(self.sources)
+
 
 def _chunk_saver(file: ReleaseFile, *, any_thread: bool) -> Callable[[int, bytes], None]:
     if not any_thread:
@@ -227,18 +286,7 @@ def _chunk_saver(file: ReleaseFile, *, any_thread: bool) -> Callable[[int, bytes
 
         return save
 
-    # Django's connection belongs to this thread; psycopg's, under it, may be used from
-    # any (statements take turns) and carries this transaction. Not logged in DEBUG.
-    driver = connection.connection
-    table = connection.ops.quote_name(ReleaseChunk._meta.db_table)
-    insert = f'INSERT INTO {table} (file_id, "index", data) VALUES (%s, %s, %b)'  # noqa: S608
-
-    def save_from_any_thread(index: int, data: bytes) -> None:
-        # A plain cursor binds on the server, so the chunk travels as binary.
-        with psycopg.Cursor(driver) as cursor:
-            cursor.execute(insert, (file.pk, index, data))
-
-    return save_from_any_thread
+    return chunk_inserter_for_any_thread(ReleaseChunk, file.pk)
 
 
 def _filename(release: Release, fmt: str) -> str:

@@ -22,6 +22,13 @@ class ReleaseFileSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+# A background job's state (curation/models/jobs.py): polled until ready or failed.
+JOB_FIELDS = [
+    "status", "progress_done", "progress_total", "error", "attempts", "started_at",
+    "finished_at",
+]  # fmt: skip
+
+
 class ReleaseSerializer(serializers.ModelSerializer):
     """A release; POST cuts one (owners). Filter fields are write-only inputs."""
 
@@ -78,8 +85,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "evidence_count", "document_count", "source_count", "created_by", "created_at",
             "files", "statuses", "topics", "documents", "min_credibility",
             "min_source_reliability", "formats",
+            *JOB_FIELDS,
         ]  # fmt: skip
         read_only_fields = [
             "version", "filter", "claim_count", "evidence_count", "document_count",
-            "source_count", "created_at",
+            "source_count", "created_at", *JOB_FIELDS,
         ]  # fmt: skip

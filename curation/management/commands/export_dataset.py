@@ -1,4 +1,5 @@
 import sys
+import time
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,6 +134,23 @@ class Command(BaseCommand):
             description=options["description"],
             filter=chosen,
             formats=formats,
+            progress=_Progress(total=chosen.claims(project).count()),
         )
         print(f"Cut release {release.version} of {project.slug}.", file=sys.stderr)
         return release
+
+
+class _Progress:
+    """Prints claims written of the total, every 2 seconds and at the end (stderr)."""
+
+    def __init__(self, *, total: int):
+        self.total = total
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 2 and done < self.total:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-6)
+        print(f"… {done}/{self.total} claims ({rate:.0f}/s)", file=sys.stderr)
