@@ -16,7 +16,8 @@ from ..services.imports import Upload, import_create, import_retry
 from .fields import ScopedPrimaryKeyRelatedField
 from .filters import IdFilter
 from .permissions import IsActiveUser
-from .serializers import JOB_FIELDS, UsernameField
+from .serializers import UsernameField
+from .serializers.releases import JOB_FIELDS
 
 
 class ImportJobSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..choices import ExportFormat, ReleaseStatus, Role
 from ..exports.rows import ReleaseFilter
 from ..models import Project, Release, ReleaseFile
+from ..selectors.releases import release_claims
 from .access import require_role
 from .jobs import (
     NotRetryable,
@@ -100,7 +101,7 @@ def release_run(*, release_id: int) -> str:
             release_id,
             waiting={ReleaseStatus.QUEUED, ReleaseStatus.RUNNING},
             running=ReleaseStatus.RUNNING,
-            total_of=lambda r: _filter_of(r).claims(r.project_id).count(),
+            total_of=lambda r: release_claims(project=r.project_id, filter=_filter_of(r)).count(),
         )
         if release is None:
             return "nothing to cut"

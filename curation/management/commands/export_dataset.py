@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from curation.choices import ClaimStatus, ExportFormat, Reliability
 from curation.models import Project, Release
+from curation.selectors.releases import release_claims
 from curation.services import (
     SYSTEM,
     release_cut,
@@ -134,7 +135,7 @@ class Command(BaseCommand):
             description=options["description"],
             filter=chosen,
             formats=formats,
-            progress=_Progress(total=chosen.claims(project).count()),
+            progress=_Progress(total=release_claims(project=project, filter=chosen).count()),
         )
         print(f"Cut release {release.version} of {project.slug}.", file=sys.stderr)
         return release

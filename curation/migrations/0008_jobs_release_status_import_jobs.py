@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curation', '0006_claim_recency_indexes'),
+        ("curation", "0007_security_evidence_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
