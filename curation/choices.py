@@ -94,3 +94,25 @@ class ExportFormat(models.TextChoices):
     WEBANNOTATION = "webannotation", "W3C Web Annotation (JSON-LD)"
     FEVER = "fever", "FEVER-style JSONL"
     FIXTURE = "fixture", "Django fixture (natural keys)"
+
+
+# -- independent assessments (issue 15) -------------------------------------------
+
+
+class AssessorPool(models.TextChoices):
+    """Whom a project asks for independent assessments."""
+
+    REVIEWERS = "reviewers", "Reviewers and owners"
+    ANNOTATORS = "annotators", "Annotators, reviewers and owners (never the claim's author)"
+
+
+class AssessmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "Being assessed"
+    AGREED = "agreed", "Settled by agreement"
+    DISPUTED = "disputed", "Awaiting adjudication"
+    ADJUDICATED = "adjudicated", "Settled by adjudication"
