@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .agreement import AgreementMatrixView, AgreementView
+from .assessments import AdjudicationViewSet, AssessmentViewSet
 from .auth import TokenView
 
 
@@ -22,11 +24,19 @@ router.register("claims", views.ClaimViewSet)
 router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
 router.register("releases", views.ReleaseViewSet)
+router.register("assessments", AssessmentViewSet)
+router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("projects/<int:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
+    path(
+        "projects/<int:pk>/agreement/matrix.csv",
+        AgreementMatrixView.as_view(),
+        name="project-agreement-matrix",
+    ),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, like the rest of the API.
     re_path(r"^.*$", views.not_found),
