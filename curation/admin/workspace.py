@@ -8,6 +8,7 @@ from django.views.decorators.csp import csp_override
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, Stance
 from ..models import Document, Project, Topic
+from ..selectors.assessments import adjudications_waiting, assessments_waiting
 from ..services import role_for
 
 # No inline script or style, nothing from elsewhere: user text can only ever be text.
@@ -98,5 +99,8 @@ def review_queue(model_admin, request):
         "opts": model_admin.opts,
         "config": config,
         "can_review": projects.exists(),
+        # Issue 15: claims waiting for the user's independent assessment, and adjudications.
+        "waiting": list(assessments_waiting(request.user)[:100]),
+        "adjudications": adjudications_waiting(request.user).count(),
     }
     return TemplateResponse(request, "curation/review.html", context)
