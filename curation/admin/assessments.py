@@ -30,16 +30,16 @@ from .workspace import WORKSPACE_CSP
 class ValuesForm(forms.Form):
     """Credibility, kind and a stance per evidence link: an assessment or a ruling."""
 
-    credibility = forms.TypedChoiceField(choices=Credibility.choices, coerce=int)
-    kind = forms.ChoiceField(choices=ClaimKind.choices)
+    # No preselected value: each grade is a choice the assessor makes, not a default.
+    credibility = forms.TypedChoiceField(choices=[("", "—"), *Credibility.choices], coerce=int)
+    kind = forms.ChoiceField(choices=[("", "—"), *ClaimKind.choices])
 
     def __init__(self, *args, links=(), note_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.links = list(links)
         for link in self.links:
             self.fields[f"stance_{link.pk}"] = forms.ChoiceField(
-                choices=Stance.choices,
-                initial=link.stance,
+                choices=[("", "—"), *Stance.choices],
                 label=f"Stance of “{link.passage.exact[:80]}”",
             )
         self.fields["note"] = forms.CharField(

@@ -90,7 +90,7 @@ def heat(value: float | None) -> str:
 def _grid(low: float, high: float) -> list[dict]:
     return [
         {"y": _y(v, low, high), "label": f"{v:g}"}
-        for v in (-0.2, 0, 0.2, 0.4, 0.6, 0.667, 0.8, 1.0)
+        for v in (-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1.0)
         if low <= v <= high
     ]
 
