@@ -111,6 +111,13 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class MinAgreement(models.TextChoices):
+    """How a claim's independent assessments must have been settled to enter a release."""
+
+    ADJUDICATED = "adjudicated", "Settled (by agreement or adjudication)"
+    AGREED = "agreed", "Settled by the assessors' agreement"
+
+
 class RoundState(models.TextChoices):
     OPEN = "open", "Being assessed"
     AGREED = "agreed", "Settled by agreement"

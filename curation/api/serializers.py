@@ -7,7 +7,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import ClaimKind, ClaimStatus, Credibility, ExportFormat, Reliability, Role, Stance
+from ..choices import (
+    ClaimKind,
+    ClaimStatus,
+    Credibility,
+    ExportFormat,
+    MinAgreement,
+    Reliability,
+    Role,
+    Stance,
+)
 from ..models import (
     Claim,
     Document,
@@ -570,6 +579,13 @@ class ReleaseSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Keep claims whose source is graded this or better (A is best).",
     )
+    min_agreement = serializers.ChoiceField(  # issue 15
+        choices=MinAgreement.choices,
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="Keep claims whose independent assessments agreed (or were adjudicated).",
+    )
     formats = serializers.ListField(
         child=serializers.ChoiceField(choices=ExportFormat.choices),
         write_only=True,
@@ -584,7 +600,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "id", "project", "version", "name", "description", "filter", "claim_count",
             "evidence_count", "document_count", "source_count", "created_by", "created_at",
             "files", "statuses", "topics", "documents", "min_credibility",
-            "min_source_reliability", "formats",
+            "min_source_reliability", "min_agreement", "formats",
         ]  # fmt: skip
         read_only_fields = [
             "version", "filter", "claim_count", "evidence_count", "document_count",

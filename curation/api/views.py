@@ -645,6 +645,7 @@ class ReleaseViewSet(
             documents=data.pop("documents"),
             min_credibility=data.pop("min_credibility", None),
             min_source_reliability=data.pop("min_source_reliability", None),
+            min_agreement=data.pop("min_agreement", None),
         )
         release = services.release_cut(
             actor=self.request.user,

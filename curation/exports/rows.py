@@ -46,6 +46,9 @@ class ReleaseFilter:
     # so a minimum of 2 keeps 1 and 2, and a minimum of "B" keeps A and B.
     min_credibility: int | None = None
     min_source_reliability: str | None = None
+    # Issue 15: "agreed" keeps claims whose assessors agreed; "adjudicated" also
+    # those an adjudicator settled.
+    min_agreement: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -54,6 +57,8 @@ class ReleaseFilter:
             "documents": list(self.documents),
             "min_credibility": self.min_credibility,
             "min_source_reliability": self.min_source_reliability,
+            # Only when asked for: earlier releases' filters read as before.
+            **({"min_agreement": self.min_agreement} if self.min_agreement else {}),
         }
 
     def claims(self, project: Project) -> QuerySet:
@@ -74,6 +79,12 @@ class ReleaseFilter:
             if Reliability.F in allowed:  # no source counts as F (cannot be judged)
                 condition |= Q(passage__document__source__isnull=True)
             claims = claims.filter(condition)
+        if self.min_agreement is not None:
+            from ..models import AssessmentRound
+
+            states = ["agreed"] if self.min_agreement == "agreed" else ["agreed", "adjudicated"]
+            settled = AssessmentRound.objects.filter(project=project, state__in=states)
+            claims = claims.filter(pk__in=settled.values("claim_id"))
         return claims
 
 

@@ -153,6 +153,11 @@ class Assessment(models.Model):
     natural_key.dependencies = ["curation.assessmentround", USER.lower()]
 
 
+class AssessedStanceManager(models.Manager):
+    def get_by_natural_key(self, assessment, evidence):
+        return self.get(assessment__uuid=assessment, evidence__uuid=evidence)
+
+
 class AssessedStance(models.Model):
     """The stance an assessor gives one evidence link of the claim."""
 
@@ -161,6 +166,8 @@ class AssessedStance(models.Model):
         EvidenceLink, on_delete=models.CASCADE, related_name="assessed_stances"
     )
     stance = models.CharField(max_length=16, choices=Stance.choices)
+
+    objects = AssessedStanceManager()
 
     class Meta:
         ordering = ["assessment", "evidence"]
@@ -175,3 +182,8 @@ class AssessedStance(models.Model):
 
     def __str__(self):
         return f"{self.stance} for evidence {self.evidence_id}"
+
+    def natural_key(self):
+        return (*self.assessment.natural_key(), *self.evidence.natural_key())
+
+    natural_key.dependencies = ["curation.assessment", "curation.evidencelink"]
