@@ -111,3 +111,50 @@ def test_the_fixture_carries_settled_assessments_and_loads_back(settled):
     # Natural keys resolve: the records deserialise against this database.
     objects = list(serializers.deserialize("json", json.dumps(records)))
     assert len(objects) == len(records)
+
+
+def _files(release, fmt) -> dict[str, bytes]:
+    data = b"".join(release_file_chunks(release.files.get(format=fmt)))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name.rsplit("/", 1)[-1]: package.read(name) for name in package.namelist()}
+
+
+def test_every_format_carries_the_settled_assessments_and_none_still_blind(settled):
+    team, claims = settled
+    chosen = release_filter(
+        project=team.project, statuses=[ClaimStatus.ACCEPTED, ClaimStatus.SUBMITTED]
+    )
+    release = release_cut(
+        actor=team.owner,
+        project=team.project,
+        name="all",
+        filter=chosen,
+        formats=["jsonl", "csv", "webannotation"],
+    )
+    lines = [json.loads(line) for line in _files(release, "jsonl")["claims.jsonl"].splitlines()]
+    by_statement = {str(claims[key].uuid): key for key in claims}
+    carried = {by_statement[line["id"]]: line.get("assessments", []) for line in lines}
+    assert {key: len(value) for key, value in carried.items()} == {
+        "agreed": 2, "adjudicated": 2, "disputed": 2, "open": 0,
+    }  # fmt: skip
+    first = carried["adjudicated"][0]
+    assert first["settled"] == "adjudicated"
+    assert first["credibility"] in (1, 4)
+    link = str(claims["adjudicated"].evidence.get().uuid)
+    assert first["stances"] == {link: "supports"}
+
+    rows = _files(release, "csv")["claims.csv"].decode().splitlines()
+    header = rows[0].split(",")
+    assert header[-2:] == ["assessment_count", "agreement"]
+    summaries = {row.split(",")[0]: row.split(",")[-2:] for row in rows[1:]}
+    assert summaries[str(claims["agreed"].uuid)] == ["2", "agreed"]
+    assert summaries[str(claims["open"].uuid)] == ["0", ""]
+
+    collection = json.loads(_files(release, "webannotation")["annotations.jsonld"])
+    items = collection["first"]["items"]
+    assessing = [
+        a for a in items if a["id"] in {f"urn:uuid:{x['id']}" for v in carried.values() for x in v}
+    ]
+    assert len(assessing) == 6
+    assert all(a["motivation"] == "assessing" for a in assessing)
+    assert collection["total"] == len(items)
