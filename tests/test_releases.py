@@ -770,7 +770,7 @@ def test_row_streams_read_the_cuts_snapshot_on_their_own_connections(
     assert release.claim_count == len(before)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        assert len(backends | {cursor.fetchone()[0]}) == 4  # three streams, and the cut
+        assert len(backends | {cursor.fetchone()[0]}) == 5  # four streams, and the cut
 
 
 def test_download_and_list_query_counts_do_not_grow(
