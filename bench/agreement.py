@@ -162,6 +162,8 @@ def measure(project, repeat: int) -> dict:
                 started = time.perf_counter()
                 response = client.get(url)
                 times.append(time.perf_counter() - started)
+            # Read now: captured_queries slices the log, which later requests change.
+            sql = [q["sql"][:120] for q in queries.captured_queries]
             assert response.status_code == 200, response.content[:300]
             figures = response.json()
         alpha_calls = len(calls)
@@ -203,7 +205,7 @@ def measure(project, repeat: int) -> dict:
         "median_s": statistics.median(times),
         "times": times,
         "queries": len(queries),
-        "sql": [q["sql"][:120] for q in queries.captured_queries],
+        "sql": sql,
         "alpha_calls": alpha_calls,
         "topic_s": topic_s,
         "csv_s": csv_s,
