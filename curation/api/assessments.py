@@ -43,6 +43,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
     round = serializers.IntegerField(source="round.number", read_only=True)
     round_state = serializers.CharField(source="round.state", read_only=True)
     stances = AssessedStanceSerializer(many=True, read_only=True)
+    kind = serializers.ChoiceField(
+        choices=ClaimKind.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until submitted.",
+    )
 
     class Meta:
         model = Assessment
@@ -200,7 +206,15 @@ class AdjudicationSerializer(serializers.ModelSerializer):
     """A round that needed (or got) adjudication, with its assessments side by side."""
 
     claim_statement = serializers.CharField(source="claim.statement", read_only=True)
-    adjudicator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    adjudicator = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    kind = serializers.ChoiceField(
+        choices=ClaimKind.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until settled.",
+    )
     assessments = AssessmentSerializer(many=True, read_only=True)
 
     class Meta:
