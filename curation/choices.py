@@ -122,3 +122,32 @@ class ImportKind(models.TextChoices):
     DOCCANO = "doccano", "doccano"
     LABELSTUDIO = "labelstudio", "Label Studio"
     CLAIMDESK = "claimdesk", "Claimdesk"
+
+
+# -- independent assessments (issue 15) -------------------------------------------
+
+
+class AssessorPool(models.TextChoices):
+    """Whom a project asks for independent assessments."""
+
+    REVIEWERS = "reviewers", "Reviewers and owners"
+    ANNOTATORS = "annotators", "Annotators, reviewers and owners (never the claim's author)"
+
+
+class AssessmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class MinAgreement(models.TextChoices):
+    """How a claim's independent assessments must have been settled to enter a release."""
+
+    ADJUDICATED = "adjudicated", "Settled (by agreement or adjudication)"
+    AGREED = "agreed", "Settled by the assessors' agreement"
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "Being assessed"
+    AGREED = "agreed", "Settled by agreement"
+    DISPUTED = "disputed", "Awaiting adjudication"
+    ADJUDICATED = "adjudicated", "Settled by adjudication"

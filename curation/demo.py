@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
+from .demo_agreement import build_agreement_demo
 from .demo_jobs import build_jobs_demo
 from .models import Project
 from .services import (
@@ -326,6 +327,7 @@ def build_demo() -> Project:
         move="reopen",
         note="Check the translation before accepting again.",
     )
+    build_agreement_demo(users=users)  # issue 15: a project with k = 2 and disagreements
     # price and payments stay submitted: the review queue has work in it.
     release_cut(
         actor=olga,

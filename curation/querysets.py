@@ -185,6 +185,56 @@ class ImportJobQuerySet(ScopedQuerySet):
         return self.select_related("project", "created_by")
 
 
+class AssessmentRoundQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related("project", "claim", "adjudicator")
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    """Assessments are blind: see `visible_to`."""
+
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def visible_to(self, user, minimum: Role | str = Role.VIEWER):
+        """The project's assessments the user may read without breaking blindness.
+
+        Someone else's assessment of a claim shows only once the round is no longer
+        open (all assessed: agreed, disputed or adjudicated) or once the user has
+        submitted their own in the same round. Owners also see the pending ones
+        (who is asked; they carry no values) so that they can reassign them.
+        """
+        scoped = super().visible_to(user, minimum)
+        if not (user is not None and user.is_authenticated and user.is_active):
+            return scoped
+        from .choices import AssessmentStatus, RoundState
+        from .models import Assessment, Membership
+
+        own_submitted = Assessment.objects.filter(
+            round=models.OuterRef("round"), assessor=user, status=AssessmentStatus.SUBMITTED
+        )
+        rule = (
+            models.Q(assessor=user)
+            | ~models.Q(round__state=RoundState.OPEN)
+            | models.Exists(own_submitted)
+        )
+        pending = models.Q(status=AssessmentStatus.PENDING)
+        if user.is_superuser:
+            rule |= pending
+        else:
+            owned = Membership.objects.filter(user=user, role=Role.OWNER).values("project_id")
+            rule |= pending & models.Q(project__in=owned)
+        return scoped.filter(rule)
+
+    def with_related(self):
+        return self.select_related("project", "claim", "round", "assessor").prefetch_related(
+            "stances"
+        )
+
+
 def _count_subquery(queryset: models.QuerySet) -> models.Subquery:
     """COUNT(*) of a correlated queryset, without GROUP BY on the outer query."""
     # A plain Func (not an Aggregate) keeps Django from adding a GROUP BY.

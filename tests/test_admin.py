@@ -442,6 +442,8 @@ def test_outsider_passage_autocomplete_omits_other_project(
 # -- 3. the admin index ------------------------------------------------------------
 
 CURATION_MODELS = {
+    "Assessment",  # issue 15
+    "AssessmentRound",  # issue 15
     "Claim",
     "Document",
     "EvidenceLink",

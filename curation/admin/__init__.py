@@ -6,7 +6,15 @@ as the API and the management commands.
 
 from django.contrib import admin
 
-from . import claims, documents, imports, projects, releases, users  # noqa: F401  (registrations)
+from . import (  # noqa: F401  (registrations)
+    assessments,
+    claims,
+    documents,
+    imports,
+    projects,
+    releases,
+    users,
+)
 
 admin.site.site_header = "Claimdesk"
 admin.site.site_title = "Claimdesk"

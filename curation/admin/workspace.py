@@ -8,6 +8,7 @@ from django.views.decorators.csp import csp_override
 
 from ..choices import ClaimKind, ClaimStatus, Credibility, Reliability, Role, Stance
 from ..models import Document, Topic
+from ..selectors.assessments import adjudications_waiting, assessments_waiting
 from ..selectors.review_queue import reviewed_projects, waiting_claims
 from ..services import role_for
 
@@ -111,5 +112,8 @@ def review_queue(model_admin, request):
         "can_review": bool(config["projects"]),
         "waiting": waiting,
         "filtered": any(chosen.values()),
+        # Issue 15: claims waiting for the user's independent assessment, and adjudications.
+        "assessments_waiting": list(assessments_waiting(request.user)[:100]),
+        "adjudications": adjudications_waiting(request.user).count(),
     }
     return TemplateResponse(request, "curation/review.html", context)

@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from ..security import DOCS_CSP
 from . import views
+from .agreement import AgreementMatrixView, AgreementView
+from .assessments import AdjudicationViewSet, AssessmentViewSet
 from .auth import TokenDetailView, TokenListView, TokenView
 from .imports import ImportJobViewSet
 
@@ -26,6 +28,8 @@ router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
 router.register("releases", views.ReleaseViewSet)
 router.register("imports", ImportJobViewSet)
+router.register("assessments", AssessmentViewSet)
+router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -36,6 +40,12 @@ urlpatterns = [
         "docs/",
         csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
+    ),
+    path("projects/<int:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
+    path(
+        "projects/<int:pk>/agreement/matrix.csv",
+        AgreementMatrixView.as_view(),
+        name="project-agreement-matrix",
     ),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, like the rest of the API.

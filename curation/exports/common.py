@@ -88,7 +88,30 @@ def claim_json(row: ClaimRow) -> dict:
             }
             for link in row.evidence
         ],
+        # Issue 15: only claims that were independently assessed carry the key.
+        **({"assessments": [assessment_json(a) for a in row.assessments]}
+           if row.assessments else {}),
+    }  # fmt: skip
+
+
+def assessment_json(assessment) -> dict:
+    return {
+        "id": assessment.uuid,
+        "round": assessment.round,
+        "settled": assessment.state,
+        "assessor": assessment.assessor,
+        "credibility": assessment.credibility,
+        "kind": assessment.kind,
+        "stances": assessment.stances,
+        "submitted_at": assessment.submitted_at,
     }
+
+
+def agreement_summary(row) -> tuple[int, str]:
+    """(number of assessments, how the latest round was settled) for one claim."""
+    if not row.assessments:
+        return 0, ""
+    return len(row.assessments), row.assessments[-1].state
 
 
 class FormatWriter:

@@ -20,7 +20,18 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
-from ..models import Claim, Document, EvidenceLink, Passage, Project, Source, Topic
+from ..models import (
+    AssessedStance,
+    Assessment,
+    AssessmentRound,
+    Claim,
+    Document,
+    EvidenceLink,
+    Passage,
+    Project,
+    Source,
+    Topic,
+)
 from .common import FormatWriter, iso
 
 README = """\
@@ -104,6 +115,7 @@ class FixtureWriter(FormatWriter):
                 "project", "passage__document__project", "author", "reviewer"
             ).prefetch_related(Prefetch("topics", Topic.objects.select_related("project"))),
             evidence.select_related("claim", "passage__document__project", "author"),
+            *_assessments(claims),  # issue 15
         ]
         for queryset in querysets:
             objects = queryset.order_by("pk").iterator(SERIALIZE_CHUNK)
@@ -118,6 +130,13 @@ class FixtureWriter(FormatWriter):
                 claims.values_list("author__username", flat=True),
                 claims.values_list("reviewer__username", flat=True),
                 evidence.values_list("author__username", flat=True),
+                # Issue 15: who assessed and who adjudicated the claims.
+                Assessment.objects.filter(claim__in=claims.values("pk")).values_list(
+                    "assessor__username", flat=True
+                ),
+                AssessmentRound.objects.filter(claim__in=claims.values("pk")).values_list(
+                    "adjudicator__username", flat=True
+                ),
                 passages.values_list("created_by__username", flat=True),
                 documents.values_list("created_by__username", flat=True),
             )
@@ -133,3 +152,19 @@ class FixtureWriter(FormatWriter):
                     "date_joined": iso(self.release.created_at),
                 },
             }
+
+
+def _assessments(claims) -> list:
+    """The claims' settled assessment rounds, their assessments and stances (issue 15).
+
+    Rounds still open are left out: their assessments are blind.
+    """
+    rounds = AssessmentRound.objects.filter(claim__in=claims.values("pk")).exclude(state="open")
+    assessments = Assessment.objects.filter(round__in=rounds.values("pk"))
+    return [
+        rounds.select_related("claim", "adjudicator"),
+        assessments.select_related("round", "claim", "assessor", "project"),
+        AssessedStance.objects.filter(assessment__in=assessments.values("pk")).select_related(
+            "assessment", "evidence"
+        ),
+    ]

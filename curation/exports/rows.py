@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from psycopg import sql as pg_sql
 
 from .. import grading
-from ..models import Claim, EvidenceLink
+from ..models import Assessment, Claim, EvidenceLink
 from ..selectors.releases import ReleaseFilter  # noqa: F401 (where callers found it)
 from .background import prefetched
 from .sql import IsoTimestamp, UuidText
@@ -84,10 +84,24 @@ class ClaimRow:
     passage: PassageRow
     topics: list[str] = field(default_factory=list)
     evidence: list[EvidenceRow] = field(default_factory=list)
+    # Issue 15: assessments of the claim's settled rounds (open ones are blind).
+    assessments: list["AssessmentRow"] = field(default_factory=list)
 
     @property
     def grade(self) -> str:
         return grading.grade(self.source_reliability, self.credibility)
+
+
+@dataclass(slots=True)
+class AssessmentRow:
+    uuid: str
+    round: int
+    state: str  # how the round was settled: agreed, disputed, adjudicated
+    assessor: str
+    credibility: int
+    kind: str
+    submitted_at: str
+    stances: dict[str, str] = field(default_factory=dict)  # evidence uuid -> stance
 
 
 def _passage_columns(prefix: str) -> list[str]:
@@ -127,6 +141,18 @@ CLAIM_COLUMNS = [
     grading.source_reliability_column("passage__document__source"),
     *_passage_columns("passage__"),
 ]
+ASSESSMENT_COLUMNS = [
+    "claim_id",
+    UuidText("uuid"),
+    "round__number",
+    "round__state",
+    "assessor__username",
+    "credibility",
+    "kind",
+    IsoTimestamp("submitted_at"),
+    UuidText("stances__evidence__uuid"),
+    "stances__stance",
+]
 EVIDENCE_COLUMNS = [
     "claim_id",
     "id",
@@ -159,6 +185,10 @@ def claim_rows(
         Claim.topics.through.objects.filter(claim__in=claim_ids)
         .order_by("claim_id", "topic__name")
         .values_list("claim_id", "topic__name"),
+        Assessment.objects.filter(claim__in=claim_ids, status="submitted")
+        .exclude(round__state="open")
+        .order_by("claim_id", "round__number", "assessor__username", "id", "stances__id")
+        .values_list(*ASSESSMENT_COLUMNS),
     ]
     # psycopg's connections are thread-safe (one statement at a time); sqlite3's are
     # not shared between threads here, and a local file has no wait worth overlapping.
@@ -231,9 +261,12 @@ def _batches(cursor, size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _merged(claims: Iterator, evidence: Iterator, topics: Iterator) -> Iterator[ClaimRow]:
+def _merged(
+    claims: Iterator, evidence: Iterator, topics: Iterator, assessments: Iterator | None = None
+) -> Iterator[ClaimRow]:
     next_evidence = next(evidence, None)
     next_topic = next(topics, None)
+    next_assessment = next(assessments, None) if assessments is not None else None
     split = -PASSAGE_WIDTH
     for values in claims:
         row = ClaimRow(*values[:split], PassageRow(*values[split:]))
@@ -246,4 +279,11 @@ def _merged(claims: Iterator, evidence: Iterator, topics: Iterator) -> Iterator[
                 EvidenceRow(*next_evidence[1:split], PassageRow(*next_evidence[split:]))
             )
             next_evidence = next(evidence, None)
+        while next_assessment is not None and next_assessment[0] == claim_id:
+            # One row per stance (or one with none): consecutive rows of one assessment.
+            if not row.assessments or row.assessments[-1].uuid != next_assessment[1]:
+                row.assessments.append(AssessmentRow(*next_assessment[1:8]))
+            if next_assessment[8] is not None:
+                row.assessments[-1].stances[next_assessment[8]] = next_assessment[9]
+            next_assessment = next(assessments, None)
         yield row

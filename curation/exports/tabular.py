@@ -3,14 +3,16 @@
 import csv
 import tempfile
 
-from .common import FormatWriter
+from .common import FormatWriter, agreement_summary
 
 README = """\
 `claims.csv`: one row per claim; `evidence.csv`: one row per evidence link,
 joined to claims by `claim_id`. UTF-8 with a byte order mark (so that Excel
 reads it as UTF-8), a header row, comma-separated, RFC 4180 quoting. Offsets
 (`start`, `end`) count Unicode code points of the normalised document text.
-Topics are joined with "; ".
+Topics are joined with "; ". `assessment_count` and `agreement` summarise
+independent assessments: how many, and how their round was settled (agreed,
+disputed, adjudicated; empty when none).
 
 To keep spreadsheets from running formulas, a text cell that starts with `=`,
 `+`, `-`, `@`, a tab or a carriage return is written with a leading `'`,
@@ -27,7 +29,7 @@ CLAIM_HEADER = [
     "source_name", "source_reliability", "grade", "status", "reviewer", "review_note",
     "reviewed_at", "author", "version", "created_at", "updated_at", "document_id",
     "document_title", "document_url", "document_doi", "start", "end", "exact", "prefix",
-    "suffix", "evidence_count",
+    "suffix", "evidence_count", "assessment_count", "agreement",
 ]  # fmt: skip
 EVIDENCE_HEADER = [
     "evidence_id", "claim_id", "stance", "note", "author", "document_id", "document_title",
@@ -71,7 +73,7 @@ class CsvWriter(FormatWriter):
             row.created_at, row.updated_at, p.document_id, p.document_title,
             p.document_url, p.document_doi, p.start, p.end,
         )), verbatim(p.exact), verbatim(p.prefix), verbatim(p.suffix),
-            len(row.evidence)])  # fmt: skip
+            len(row.evidence), *(safe(value) for value in agreement_summary(row))])  # fmt: skip
         for link in row.evidence:
             e = link.passage
             self.evidence_rows.writerow([*(safe(value) for value in (

@@ -23,7 +23,9 @@ README = """\
 Every target has `source` (the document URL, or `urn:sha256:<checksum of the
 text>`) and two selectors: `TextQuoteSelector` (exact, prefix, suffix) and
 `TextPositionSelector` (start, end in Unicode code points of the normalised
-text). `total` counts all annotations.
+text). `total` counts all annotations. A claim assessed independently also
+has one `assessing` annotation per assessment (id `urn:uuid:<assessment id>`,
+creator the assessor; bodies: the claim's annotation id, credibility, kind).
 
 `@context` is W3C's (http://www.w3.org/ns/anno.jsonld) extended by one term:
 `assessing`, a motivation of the Web Annotation Vocabulary
@@ -107,6 +109,20 @@ class WebAnnotationWriter(FormatWriter):
                 "id": f"urn:uuid:{link.uuid}", "type": "Annotation", "motivation": "linking",
                 "creator": {"type": "Person", "nickname": link.author} if link.author else None,
                 "body": bodies, "target": target(link.passage),
+            })  # fmt: skip
+
+        for assessment in row.assessments:  # issue 15: one per independent assessment
+            bodies = [
+                {"id": claim_id},
+                text_body(f"credibility: {assessment.credibility}", "assessing"),
+                text_body(f"kind: {assessment.kind}", "classifying"),
+            ]
+            self._item({
+                "id": f"urn:uuid:{assessment.uuid}", "type": "Annotation",
+                "motivation": "assessing",
+                "creator": {"type": "Person", "nickname": assessment.assessor},
+                "created": assessment.submitted_at, "body": bodies,
+                "target": target(row.passage),
             })  # fmt: skip
 
     def finish(self):

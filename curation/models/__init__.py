@@ -5,6 +5,7 @@ cross-table triggers in migration 0002); services add what only Python can say.
 Every model has a natural key so fixtures move between instances unchanged.
 """
 
+from .assessments import AssessedStance, Assessment, AssessmentRound
 from .claims import Claim, EvidenceLink, Topic
 from .documents import Document, Passage, Source
 from .history import HistoryEntry
@@ -13,6 +14,9 @@ from .projects import Membership, Project
 from .releases import Release, ReleaseChunk, ReleaseFile
 
 __all__ = [
+    "AssessedStance",
+    "Assessment",
+    "AssessmentRound",
     "Claim",
     "Document",
     "EvidenceLink",

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from .. import querysets
 from ..choices import (
+    AssessorPool,
     Role,
 )
 from .base import USER, choices_check
@@ -19,11 +20,37 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(USER, through="Membership", related_name="projects")
+    # Independent assessments (issue 15): k = 1 is the plain review workflow.
+    assessments_per_claim = models.PositiveSmallIntegerField(
+        default=1, help_text="k: how many members assess each submitted claim, blind."
+    )
+    assessor_pool = models.CharField(
+        max_length=16, choices=AssessorPool.choices, default=AssessorPool.REVIEWERS
+    )
+    credibility_tolerance = models.PositiveSmallIntegerField(
+        default=0, help_text="Credibility grades assessors may differ by and still agree."
+    )
+    # Round-robin position: the user id last asked to assess (services/assessments.py).
+    assessor_cursor = models.PositiveIntegerField(default=0, editable=False)
 
     objects = querysets.ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(assessments_per_claim__gte=1)
+                & models.Q(assessments_per_claim__lte=10),
+                name="project_assessments_per_claim_1_to_10",
+                violation_error_message="Assessments per claim must be between 1 and 10.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credibility_tolerance__lte=5),
+                name="project_credibility_tolerance_0_to_5",
+                violation_error_message="The credibility tolerance is 0 to 5 grades.",
+            ),
+            choices_check("assessor_pool", AssessorPool, "project"),
+        ]
 
     def __str__(self):
         return self.name

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from ..choices import ClaimStatus
 from ..grading import reliability_at_least
-from ..models import Claim, Project
+from ..models import AssessmentRound, Claim, Project
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class ReleaseFilter:
     # so a minimum of 2 keeps 1 and 2, and a minimum of "B" keeps A and B.
     min_credibility: int | None = None
     min_source_reliability: str | None = None
+    # Issue 15: "agreed" keeps claims whose assessors agreed; "adjudicated" also
+    # those an adjudicator settled.
+    min_agreement: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -28,6 +31,8 @@ class ReleaseFilter:
             "documents": list(self.documents),
             "min_credibility": self.min_credibility,
             "min_source_reliability": self.min_source_reliability,
+            # Only when asked for: earlier releases' filters read as before.
+            **({"min_agreement": self.min_agreement} if self.min_agreement else {}),
         }
 
 
@@ -50,4 +55,8 @@ def release_claims(*, project: Project | int, filter: ReleaseFilter) -> QuerySet
         claims = claims.filter(
             reliability_at_least("passage__document__source", filter.min_source_reliability)
         )
+    if filter.min_agreement is not None:
+        states = ["agreed"] if filter.min_agreement == "agreed" else ["agreed", "adjudicated"]
+        settled = AssessmentRound.objects.filter(project_id=project_id, state__in=states)
+        claims = claims.filter(pk__in=settled.values("claim_id"))
     return claims

@@ -17,14 +17,17 @@ SOURCE_TRACKED_FIELDS = ("name", "kind", "url", "reliability", "reliability_rati
 
 @transaction.atomic
 def project_create(
-    *, actor, slug: str, name: str, description: str = "", guidelines: str = ""
+    *, actor, slug: str, name: str, description: str = "", guidelines: str = "", **assessing
 ) -> Project:
     """Create a project; its creator becomes its owner (see `may_create_projects`)."""
     if not may_create_projects(actor):
         raise PermissionDenied(
             "You may not create projects: an administrator grants the “Can add project” permission."
         )
-    project = Project(slug=slug, name=name, description=description, guidelines=guidelines)
+    # `assessing`: assessments_per_claim, assessor_pool, credibility_tolerance (issue 15).
+    project = Project(
+        slug=slug, name=name, description=description, guidelines=guidelines, **assessing
+    )
     project.full_clean()
     project.save()
     if actor.is_authenticated:

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..bulk import bulk_insert
-from ..choices import ClaimStatus, ExportFormat, ReleaseStatus, Reliability, Role
+from ..choices import ClaimStatus, ExportFormat, MinAgreement, ReleaseStatus, Reliability, Role
 from ..exports import WRITERS
 from ..exports.background import chunk_inserter_for_any_thread, serial_worker
 from ..exports.common import FormatWriter, iso
@@ -30,6 +30,7 @@ def release_filter(
     documents: Iterable[int] = (),
     min_credibility: int | None = None,
     min_source_reliability: str | None = None,
+    min_agreement: str | None = None,
 ) -> ReleaseFilter:
     """A validated filter: every name and id must exist in the project."""
     statuses, topics, documents = tuple(statuses), tuple(topics), tuple(documents)
@@ -50,6 +51,8 @@ def release_filter(
         errors["min_credibility"] = "Credibility is graded 1 (best) to 6."
     if min_source_reliability is not None and min_source_reliability not in Reliability.values:
         errors["min_source_reliability"] = "Reliability is graded A (best) to F."
+    if min_agreement is not None and min_agreement not in MinAgreement.values:
+        errors["min_agreement"] = f"Choose among {', '.join(MinAgreement.values)}."
     if errors:
         raise ValidationError(errors)
     return ReleaseFilter(
@@ -58,6 +61,7 @@ def release_filter(
         documents=tuple(sorted(set(documents))),
         min_credibility=min_credibility,
         min_source_reliability=min_source_reliability,
+        min_agreement=min_agreement,
     )
 
 

@@ -17,6 +17,7 @@ from ..exceptions import InvalidTransition
 from ..models import Claim
 from .access import can_edit_claim, can_submit_claim, role_among, role_for
 from .annotations import bump_version, lock_claim
+from .assessments import assessment_guard, assessors_assign
 from .history import history_record
 
 
@@ -105,6 +106,7 @@ def claim_move(
         )
     if claim.status not in spec.sources:
         raise InvalidTransition(move, claim.status)
+    assessment_guard(claim, move)  # no decision while independent assessments are unsettled
     previous = claim.status
     decision = spec.target in (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED)
     fields = {"status": spec.target}
@@ -121,6 +123,8 @@ def claim_move(
         changes={"status": [previous, spec.target]},
         note=note,
     )
+    if move == "submit":
+        assessors_assign(actor=actor, claim=claim)  # k > 1: ask k members to assess it blind
     return claim
 
 

@@ -15,6 +15,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "slug", "name", "description", "guidelines", "role", "created_at"]
+        fields += ["assessments_per_claim", "assessor_pool", "credibility_tolerance"]  # issue 15
         read_only_fields = ["created_at"]
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ...choices import ClaimStatus, Credibility, ExportFormat, Reliability
+from ...choices import ClaimStatus, Credibility, ExportFormat, MinAgreement, Reliability
 from ...models import Project, Release, ReleaseFile
 from ..fields import ScopedPrimaryKeyRelatedField
 from .base import UsernameField
@@ -70,6 +70,13 @@ class ReleaseSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Keep claims whose source is graded this or better (A is best).",
     )
+    min_agreement = serializers.ChoiceField(  # issue 15
+        choices=MinAgreement.choices,
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="Keep claims whose independent assessments agreed (or were adjudicated).",
+    )
     formats = serializers.ListField(
         child=serializers.ChoiceField(choices=ExportFormat.choices),
         write_only=True,
@@ -84,7 +91,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "id", "project", "version", "name", "description", "filter", "claim_count",
             "evidence_count", "document_count", "source_count", "created_by", "created_at",
             "files", "statuses", "topics", "documents", "min_credibility",
-            "min_source_reliability", "formats",
+            "min_source_reliability", "min_agreement", "formats",
             *JOB_FIELDS,
         ]  # fmt: skip
         read_only_fields = [

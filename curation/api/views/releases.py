@@ -54,6 +54,7 @@ class ReleaseViewSet(
             documents=data.pop("documents"),
             min_credibility=data.pop("min_credibility", None),
             min_source_reliability=data.pop("min_source_reliability", None),
+            min_agreement=data.pop("min_agreement", None),
         )
         release = release_enqueue(
             actor=self.request.user,
