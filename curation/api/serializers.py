@@ -136,9 +136,12 @@ DOCUMENT_FIELDS = [
     "title",
     "authors",
     "published_on",
+    "published",
+    "container",
     "url",
     "doi",
     "language",
+    "boilerplate_share",
     "sha256",
     "length",
     "metadata",
@@ -160,6 +163,7 @@ class DocumentListSerializer(serializers.ModelSerializer):
     )
     passage_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
+    boilerplate_share = serializers.FloatField(read_only=True)
     authors = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=100
     )

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 from .auth import TokenView
+from .regions import RegionViewSet, document_regions
 
 
 class Router(DefaultRouter):
@@ -22,11 +23,13 @@ router.register("claims", views.ClaimViewSet)
 router.register("evidence", views.EvidenceViewSet)
 router.register("topics", views.TopicViewSet)
 router.register("releases", views.ReleaseViewSet)
+router.register("regions", RegionViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("documents/<int:pk>/regions/", document_regions, name="document-regions"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, like the rest of the API.
     re_path(r"^.*$", views.not_found),

@@ -1,7 +1,9 @@
 """Text and metadata extraction for imported documents.
 
-Pure functions over strings, standard library only, so they can be used from views,
-management commands and benchmarks alike without touching Django.
+Pure functions over strings, no Django, so they can be used from views, management
+commands and benchmarks alike. Modules by concern: plain (text and Markdown), layouts
+(where kinds of documents put their metadata), html (the readable text), html_main
+(trafilatura's main text and metadata), dates, names, language, regions.
 
 Guiding principle for metadata: nothing is invented. A key is returned only when the
 document states the value recognisably; anything doubtful is left out and the caller
@@ -12,9 +14,19 @@ import re
 from pathlib import PurePosixPath
 
 from .html import html_to_text
+from .html_main import HtmlReading, read_html
+from .language import detect_language
 from .plain import extract_metadata
 
-__all__ = ["FORMATS", "extract_metadata", "format_for_path", "html_to_text"]
+__all__ = [
+    "FORMATS",
+    "HtmlReading",
+    "detect_language",
+    "extract_metadata",
+    "format_for_path",
+    "html_to_text",
+    "read_html",
+]
 
 FORMATS: dict[str, str] = {
     ".txt": "text",

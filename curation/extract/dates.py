@@ -75,3 +75,34 @@ def _standalone_date(line: str) -> str | None:
         line = line[weekday.end() :]
     match = _DATE_RE.fullmatch(line)
     return _date_from_match(match) if match else None
+
+
+_PARTIAL_RE = re.compile(
+    rf"(?:(?P<y1>\d{{4}})(?:-(?P<m1>\d{{1,2}}))?|(?P<mname>{_MONTH})\s+(?P<y2>\d{{4}}))",
+    re.IGNORECASE,
+)
+
+
+def _partial_date(value: str) -> str | None:
+    """A value known to be a date (a metadata field, a citation's year): the full day when
+    it names one, else "YYYY-MM" or "YYYY" as stated. Never a made-up day."""
+    value = value.strip()
+    full = _date_at(value)
+    if full:
+        return full
+    match = _PARTIAL_RE.match(value)
+    rest = value[match.end() :] if match else ""
+    # "2023-02-30" is a day that does not exist, not a month to keep.
+    if not match or rest[:1].isdigit() or re.match(r"[-/.]\d", rest):
+        return None
+    year = int(match.group("y1") or match.group("y2"))
+    if not 1000 <= year <= 2999:
+        return None
+    month = (
+        int(match.group("m1"))
+        if match.group("m1")
+        else (_MONTHS[match.group("mname")[:3].lower()] if match.group("mname") else None)
+    )
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from .common import _collapse, _dedupe, _doi_in
-from .dates import _date_at
+from .dates import _partial_date
 
 # Elements whose content is never readable text.
 _DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe"})
@@ -281,11 +281,10 @@ class _TextExtractor(HTMLParser):
         candidates = [v for key in _DATE_META for v in self.meta.get(key, [])]
         if self.time_datetime:
             candidates.append(self.time_datetime)
-        for value in candidates:
-            published = _date_at(value.strip())
-            if published:
-                meta["published_on"] = published
-                break
+        # A full day from any tag wins over a tag that states only a year or a month.
+        found = [date for value in candidates if (date := _partial_date(value.strip()))]
+        if found:
+            meta["published_on"] = max(found, key=len)
 
         for key in _DOI_META:
             doi = next((d for v in self.meta.get(key, []) if (d := _doi_in(v))), None)

@@ -13,7 +13,8 @@ from .common import (
     _doi_in,
     _strip_trailing_punct,
 )
-from .dates import _date_at, _standalone_date
+from .dates import _date_at, _partial_date, _standalone_date
+from .layouts import layout_metadata
 from .names import _byline_authors, _split_authors
 
 # Metadata in plain text is only looked for in the opening of a document; deeper down
@@ -152,10 +153,13 @@ def _front_matter_metadata(fields: dict[str, str | list[str]]) -> dict:
             break
     for key in ("date", "published", "published_on", "publication_date", "pubdate"):
         value = text_field(key)
-        published = _date_at(value) if value else None
+        published = _partial_date(value) if value else None
         if published:
             meta["published_on"] = published
             break
+    container = text_field("container", "journal", "publication", "blog", "site_name", "publisher")
+    if container:
+        meta["container"] = container
     doi_value = text_field("doi")
     doi = _doi_in(doi_value) if doi_value else None
     if doi:
@@ -207,7 +211,9 @@ def _keyword_windows(front: str, keywords: tuple[str, ...], before: int = 24, af
 def _labelled_published(front: str) -> str | None:
     for start, end in _keyword_windows(front, ("publi", "date")):
         for match in _PUBLISHED_LABEL_RE.finditer(front, start, end):
-            published = _date_at(front, match.end())
+            published = _date_at(front, match.end()) or _partial_date(
+                front[match.end() : match.end() + 20]
+            )
             if published:
                 return published
     return None
@@ -255,7 +261,8 @@ def _labelled_url(front: str) -> str | None:
 def extract_metadata(text: str, fmt: str) -> dict:
     """Return metadata a plain-text ("text") or Markdown ("markdown") document states.
 
-    Keys (only when found): title, authors, published_on, doi, url. "html" is read as plain
+    Keys (only when found): title, authors, published_on (a day, or "YYYY-MM" / "YYYY" when
+    the text states no more), container, doi, url. "html" is read as plain
     text (for text already converted by html_to_text); other formats raise ValueError.
     """
     if fmt not in ("text", "markdown", "html"):
@@ -269,9 +276,11 @@ def extract_metadata(text: str, fmt: str) -> dict:
             body = text[front_matter.end() :]
     front = body[:FRONT_MATTER_CHARS]
 
+    layout = layout_metadata(front)
     if "title" not in meta:
         match = _TITLE_LABEL_RE.search(front)
         title = _collapse(match.group("v")).strip("*_ ") if match else ""
+        title = title or layout.get("title", "")
         if not title and fmt == "markdown":
             title = _first_markdown_heading(front) or ""
         if title:
@@ -280,15 +289,19 @@ def extract_metadata(text: str, fmt: str) -> dict:
     if "authors" not in meta:
         match = _AUTHOR_LABEL_RE.search(front)
         authors = _split_authors(match.group("v").strip("*_ ")) if match else []
-        if not authors:
-            authors = _header_byline(front)
+        authors = authors or layout.get("authors") or _header_byline(front)
         if authors:
             meta["authors"] = authors
 
     if "published_on" not in meta:
-        published = _labelled_published(front) or _standalone_published(front)
+        published = (
+            _labelled_published(front) or _standalone_published(front) or layout.get("published_on")
+        )
         if published:
             meta["published_on"] = published
+
+    if "container" not in meta and layout.get("container"):
+        meta["container"] = layout["container"]
 
     if "doi" not in meta:
         for match in _DOI_LABELLED_RE.finditer(body[:DOI_SEARCH_CHARS]):

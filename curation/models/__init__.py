@@ -9,11 +9,13 @@ from .claims import Claim, EvidenceLink, Topic
 from .documents import Document, Passage, Source
 from .history import HistoryEntry
 from .projects import Membership, Project
+from .regions import DocumentRegion
 from .releases import Release, ReleaseChunk, ReleaseFile
 
 __all__ = [
     "Claim",
     "Document",
+    "DocumentRegion",
     "EvidenceLink",
     "HistoryEntry",
     "Membership",
