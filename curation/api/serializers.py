@@ -253,6 +253,11 @@ class PassageSerializer(serializers.ModelSerializer):
     prefix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
     suffix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
 
+    quote_match = serializers.SerializerMethodField(
+        help_text='"loose" when the quote matched only with typographic quotes, dashes or '
+        'spaces read as plain ones; else "exact".'
+    )
+
     class Meta:
         model = Passage
         fields = [
@@ -264,12 +269,16 @@ class PassageSerializer(serializers.ModelSerializer):
             "exact",
             "prefix",
             "suffix",
+            "quote_match",
             "created_at",
         ]
         read_only_fields = ["created_at"]
         # The (document, start, end) uniqueness is answered by returning the existing
         # passage, not by a validation error.
         validators = []
+
+    def get_quote_match(self, passage) -> str:
+        return getattr(passage, "quote_match", "exact")
 
 
 class PassageRefSerializer(serializers.ModelSerializer):
