@@ -28,6 +28,8 @@ _CJK_RE = re.compile(
 )
 _WORD_RE = re.compile(r"\w+")
 MAX_TERMS = 8
+# What `q` searches in documents, in the API and in the admin alike.
+DOCUMENT_SEARCH_FIELDS = ["title", "container", "doi", "url", "text"]
 
 
 @cache

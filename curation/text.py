@@ -270,11 +270,7 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> tup
     n = len(exact)
     starts = _occurrences(text, exact)
     if not starts:
-        suggestion = nearest_passage(text, exact)
-        message = "quote not found in the text"
-        if suggestion is not None:
-            message += f'; did you mean "{_clip(text[suggestion[0] : suggestion[1]])}"?'
-        raise QuoteNotFound("exact", message, suggestion)
+        raise QuoteNotFound("exact", "quote not found in the text")
 
     def has_prefix(i: int) -> bool:
         return text.endswith(prefix, 0, i)
@@ -329,8 +325,16 @@ def locate_quote(
         found = [match.span(1) for match in pattern.finditer(text)]
         if len(found) == 1:
             return found[0][0], found[0][1], True
+        if not found and exact_error.field == "exact":
+            suggestion = nearest_passage(text, exact)
+            if suggestion is None:
+                raise
+            held = _clip(text[suggestion[0] : suggestion[1]])
+            raise QuoteNotFound(
+                "exact", f'quote not found in the text; did you mean "{held}"?', suggestion
+            ) from None
         if not found:
-            raise exact_error from None
+            raise
         raise QuoteAmbiguous(
             "exact",
             f"quote matches {_times(len(found))} when quotes, dashes and spaces are "

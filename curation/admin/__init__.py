@@ -6,7 +6,7 @@ as the API and the management commands.
 
 from django.contrib import admin
 
-from . import claims, documents, projects, releases, users  # noqa: F401  (registrations)
+from . import claims, documents, projects, regions, releases, users  # noqa: F401  (registrations)
 
 admin.site.site_header = "Claimdesk"
 admin.site.site_title = "Claimdesk"

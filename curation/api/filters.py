@@ -21,7 +21,7 @@ from ..models import (
     Source,
     Topic,
 )
-from ..search import search
+from ..search import DOCUMENT_SEARCH_FIELDS, search
 
 MAX_ID = 2**63 - 1
 
@@ -144,10 +144,6 @@ class TopicFilter(filters.FilterSet):
     class Meta:
         model = Topic
         fields = ["name"]
-
-
-# The admin's document search (admin/documents.py) searches the same fields.
-DOCUMENT_SEARCH_FIELDS = ["title", "doi", "url", "text"]
 
 
 class DocumentFilter(filters.FilterSet):

@@ -31,8 +31,10 @@ def read_html(html: str) -> HtmlReading:
     if main is not None:
         # <meta> tags win (they name the fields); trafilatura fills what they leave out.
         # Its date is never used: it dates a page from "© 2024" as 2024-01-01.
-        if main.title and "title" not in meta:
-            meta["title"] = _collapse(main.title)
+        title = _collapse(main.title or "")
+        # "<title>Post - Site</title>": trafilatura's title is the post's alone.
+        if title and ("title" not in meta or meta["title"].startswith(title)):
+            meta["title"] = title
         if main.author and "authors" not in meta:
             authors = _dedupe([name for name in main.author.split(";") if name.strip()])
             if authors:
