@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
+from .demo_documents import add_scraped_documents
 from .models import Project
 from .services import (
     DocumentInput,
@@ -326,6 +327,7 @@ def build_demo() -> Project:
         note="Check the translation before accepting again.",
     )
     # price and payments stay submitted: the review queue has work in it.
+    add_scraped_documents(project=project, actor=olga)
     release_cut(
         actor=olga,
         project=project,
