@@ -431,6 +431,7 @@ def test_outsider_passage_autocomplete_omits_other_project(
 CURATION_MODELS = {
     "Claim",
     "Document",
+    "DocumentRegion",
     "EvidenceLink",
     "HistoryEntry",
     "Membership",

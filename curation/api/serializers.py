@@ -158,9 +158,10 @@ class DocumentListSerializer(serializers.ModelSerializer):
     source = ScopedPrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True
     )
-    source_reliability = serializers.CharField(
-        source="source.reliability", read_only=True, default=None, allow_null=True
-    )
+    # A method, not CharField(source="source.reliability", default=None): DRF skips a
+    # defaulted read-only field in PATCH answers, which then lacked it (the schema says
+    # required; found by schemathesis once issue 17 added fields).
+    source_reliability = serializers.SerializerMethodField()
     passage_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
     boilerplate_share = serializers.FloatField(read_only=True)
@@ -172,6 +173,9 @@ class DocumentListSerializer(serializers.ModelSerializer):
         model = Document
         fields = [*DOCUMENT_FIELDS, "source_reliability", "passage_count", "claim_count"]
         read_only_fields = ["sha256", "length", "imported_from", "created_at", "updated_at"]
+
+    def get_source_reliability(self, document) -> str | None:
+        return document.source.reliability if document.source_id else None
 
 
 class DocumentSerializer(DocumentListSerializer):
