@@ -7,8 +7,11 @@ import re
 
 # Enough letters to tell a language; fewer and the answer is a guess, which is left out.
 MIN_LETTERS = 40
-# The classifier's cost grows with the sample; 1,000 code points decide as well as 4,000.
-SAMPLE_CHARS = 1_000
+# The classifier walks the sample byte by byte in Python and runs once per imported
+# document: 200 code points of running text (boilerplate skipped) told English, Russian,
+# Ukrainian, Chinese, Japanese, French, German and Spanish apart as well as 1,000 did
+# (docs/extraction.md), at a cost the import rate can carry (docs/benchmarks.md).
+SAMPLE_CHARS = 200
 _LETTERS_RE = re.compile(r"[^\W\d_]")
 
 

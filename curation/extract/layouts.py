@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .common import _collapse, _dedupe
+from .common import _dedupe
 from .dates import _standalone_date
 from .names import _looks_like_name, _split_authors
 
@@ -34,6 +34,7 @@ _CITATION_RE = re.compile(
     r"[.,:]?[ \t]+(?P<title>[^\n]+?[.?!])[ \t]+(?:In:?[ \t]+)?[*_]*"
     r"(?P<container>[^*_,\n]{3,200}?)[*_]*,"
 )
+_YEAR_IN_BRACKETS_RE = re.compile(r"\((?:1[89]|20)\d\d[a-z]?\)")
 _BLOG_RE = re.compile(r"(?P<owner>.{3,80}?)['\u2019]s\s+blog", re.I)
 _SERIES_TITLE_RE = re.compile(
     r"(?:policy\s+brief|working\s+paper|analytical\s+note|occasional\s+paper|issue\s+brief"
@@ -51,7 +52,8 @@ _BIO_RE = re.compile(
 
 def layout_metadata(front: str) -> dict:
     """Title, authors, published_on (maybe a year) and container that a layout states."""
-    lines = [_collapse(line) for line in front.splitlines() if line.strip()][:LAYOUT_LINES]
+    # str.split, not a regex: this runs on every imported document (bench/import.py).
+    lines = [" ".join(line.split()) for line in front.splitlines() if line.strip()][:LAYOUT_LINES]
     for reader in (_reference_block, _citation_line, _blog_header, _brief_header):
         found = reader(lines)
         if found:
@@ -66,8 +68,7 @@ def _names(value: str) -> list[str]:
 
 def _reference_block(lines: list[str]) -> dict:
     for index, line in enumerate(lines):
-        label = _REFERENCE_LABEL_RE.fullmatch(line)
-        if label is None:
+        if len(line) > 40 or ":" not in line or _REFERENCE_LABEL_RE.fullmatch(line) is None:
             continue
         block = lines[index + 1 : index + 7]
         meta: dict = {}
@@ -102,6 +103,9 @@ def _inverted_names(value: str) -> list[str]:
 
 def _citation_line(lines: list[str]) -> dict:
     for line in lines:
+        # The year in brackets first (a cheap search) before the full pattern.
+        if _YEAR_IN_BRACKETS_RE.search(line, 0, 330) is None:
+            continue
         match = _CITATION_RE.match(line)
         if match is None:
             continue
@@ -120,7 +124,7 @@ def _citation_line(lines: list[str]) -> dict:
 def _blog_header(lines: list[str]) -> dict:
     if len(lines) < 3:
         return {}
-    blog = _BLOG_RE.fullmatch(lines[0])
+    blog = _BLOG_RE.fullmatch(lines[0]) if len(lines[0]) <= 100 else None
     if blog is None:
         return {}
     meta: dict = {"container": lines[0]}
@@ -141,6 +145,8 @@ def _brief_header(lines: list[str]) -> dict:
     meta: dict = {}
     authors = []
     for index, line in enumerate(lines):
+        if len(line) > 80:
+            continue  # neither a name nor a series title
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if (
             _looks_like_name(line)
