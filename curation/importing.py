@@ -15,8 +15,8 @@ from django.core.validators import URLValidator
 
 from .extract import extract_metadata, format_for_path, read_html
 from .extract.language import warm_up
+from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
-from .services.regions import analyse_text
 from .text import UndecodableText, decode_document, normalize_text
 
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -47,7 +47,7 @@ def read_documents(
     if jobs < 1 or len(files) < 200:  # A pool costs more than it saves on few files.
         yield from map(read, files)
         return
-    warm_up()  # One language model in the parent, shared by the forked workers.
+    warm_up()  # The main process detects languages; loaded before forking, pages shared.
     # Fork: workers start at once with Django loaded. They never touch the database,
     # and multiprocessing ends them with os._exit, so the DB sockets they inherit
     # are neither used nor closed (the parent's transaction stays intact).
@@ -85,9 +85,10 @@ def document_input(
         text, found, main_lines = normalize_text(reading.text), reading.metadata, reading.main_lines
     else:
         found = extract_metadata(text, fmt)
-    # Regions and language here rather than in the import service: with --jobs this
-    # runs in the worker processes, beside the other parsing.
-    regions, detected = analyse_text(text, main_lines)
+    # Regions here, in the worker processes with --jobs (beside the other parsing); the
+    # language in the import service, in the main process: readers were the slower
+    # side of the pipeline, so this split keeps the import rate (docs/benchmarks.md).
+    regions = detect_regions(text, main_lines)
     published = found.get("published_on") or ""
     return DocumentInput(
         text=text,
@@ -98,7 +99,7 @@ def document_input(
         container=(found.get("container") or "")[:300],
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
-        language=(language or found.get("language") or detected or "")[:16],
+        language=(language or found.get("language") or "")[:16],
         regions=regions,
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],

@@ -16,11 +16,13 @@ from django.db import IntegrityError, transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
+from ..extract import detect_language
+from ..extract.regions import detect_regions
 from ..models import Document, HistoryEntry, Project, Source
 from ..text import normalize_text, scrub_json, text_sha256
 from .access import require_role
 from .history import diff, history_entry, history_record, snapshot
-from .regions import analyse_text, boilerplate_length, import_regions, regions_insert
+from .regions import boilerplate_length, import_regions, main_text_sample, regions_insert
 
 DOCUMENT_METADATA_FIELDS = (
     "title",
@@ -90,8 +92,9 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
     text = normalize_text(item.text)
     regions, language = item.regions, item.language
     if regions is None:
-        regions, detected = analyse_text(text)
-        language = language or detected
+        regions = detect_regions(text)
+    if not language:
+        language = detect_language(main_text_sample(text, regions))
     published_on, published = _published(item)
     document = Document(
         project=project,

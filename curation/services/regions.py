@@ -7,8 +7,7 @@ from django.db import transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
-from ..extract import detect_language
-from ..extract.regions import BOILERPLATE, FoundRegion, detect_regions
+from ..extract.regions import BOILERPLATE, FoundRegion
 from ..models import Document, DocumentRegion
 from ..models.regions import RegionKind, RegionOrigin
 from .access import require_role
@@ -38,12 +37,6 @@ def main_text_sample(text: str, regions: Iterable[FoundRegion], limit: int = 200
             break
     parts.append(text[position : position + limit])
     return "".join(parts)[:limit]
-
-
-def analyse_text(text: str, main_lines: set[str] | None = None) -> tuple[list[FoundRegion], str]:
-    """The regions of a (normalised) text and its language ("" when too short to tell)."""
-    regions = detect_regions(text, main_lines)
-    return regions, detect_language(main_text_sample(text, regions))
 
 
 def import_regions(document: Document, found: Iterable[FoundRegion]) -> list[DocumentRegion]:
