@@ -85,11 +85,10 @@ def document_input(
         text, found, main_lines = normalize_text(reading.text), reading.metadata, reading.main_lines
     else:
         found = extract_metadata(text, fmt)
-    # Regions and language are left to the import service (the main process): with
-    # --jobs the readers are the slower side of the pipeline and the main process
-    # waits for them (docs/benchmarks.md). HTML's regions need trafilatura's main
-    # text, which only this side has: those are found here.
-    regions = detect_regions(text, main_lines) if main_lines is not None else None
+    # Regions here, in the worker processes with --jobs (beside the other parsing); the
+    # language in the import service, in the main process: readers were the slower
+    # side of the pipeline, so this split keeps the import rate (docs/benchmarks.md).
+    regions = detect_regions(text, main_lines)
     published = found.get("published_on") or ""
     return DocumentInput(
         text=text,

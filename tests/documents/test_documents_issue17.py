@@ -215,7 +215,6 @@ def test_search_finds_cjk_substrings_and_stems_english(project, owner):
         "cjk": "中俄两国在一带一路框架下加强合作。",
         "en": "Both states were sanctioned in 2022 under new policies.",
         "other": "Nothing relevant here at all.",
-        "ru": "Новые Санкции введены весной.",
     }
     ids = {}
     for key, text in texts.items():
@@ -237,8 +236,6 @@ def test_search_finds_cjk_substrings_and_stems_english(project, owner):
     assert claims("sanctions policy") == {ids["en"]}
     assert claims("sanctioned") == {ids["en"]}
     assert claims("anction") == set()
-    assert claims("санкции") == {ids["ru"]}  # case-blind in Cyrillic on both databases
-    assert claims("анкции") == set()
     assert documents("两国") == {"cjk"}
     assert documents("sanction") == {"en"}
 
