@@ -411,6 +411,8 @@ def measure(args, document_id: int, base_url: str) -> dict:
             while page.evaluate("window.__cdPainted === undefined"):
                 page.wait_for_timeout(20)
             render = page.evaluate(PAGE_METRICS_JS)
+            # Long texts are drawn in slices after the first screen: select once all is in.
+            page.wait_for_selector("#document-text[data-complete=true]", state="attached")
             # A new claim somewhere in the text: 60 characters from a seeded position.
             start = rng.randrange(0, len(text) - 100)
             end = start + 60
@@ -433,6 +435,49 @@ def measure(args, document_id: int, base_url: str) -> dict:
             page.close()
         browser.close()
     return {"rounds": rounds}
+
+
+def admin_timings(base_url: str, documents: dict[str, int], rounds: int) -> dict[str, float]:
+    """Median load time (navigation start -> load event) of each document's admin change
+    page in Chromium, the documents taken in turn (issue 17: a 20 MB text's page)."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {name: [] for name in documents}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(120_000)
+        page = context.new_page()
+        page.goto(f"{base_url}/admin/login/")
+        page.fill("#id_username", USERNAME)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("input[type=submit]")
+        for _ in range(rounds):
+            for name, pk in documents.items():
+                page.goto(f"{base_url}/admin/curation/document/{pk}/change/", wait_until="load")
+                times[name].append(
+                    page.evaluate('performance.getEntriesByType("navigation")[0].loadEventEnd')
+                )
+        browser.close()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def small_document(document_id: int, size: int = 20_000) -> int:
+    """A document of about `size` bytes beside the seeded one (the admin page's baseline)."""
+    from curation.models import Document
+    from curation.text import text_sha256
+
+    big = Document.objects.get(pk=document_id)
+    text = build_text(size)
+    small = Document.objects.create(
+        project=big.project,
+        title="Bench small document",
+        text=text,
+        sha256=text_sha256(text),
+        length=len(text),
+    )
+    return small.pk
 
 
 def api_done(render: dict) -> float:
@@ -478,6 +523,11 @@ def main() -> None:
     try:
         results = measure(args, document_id, f"http://127.0.0.1:{port}")
         api = api_timings(document_id, f"http://127.0.0.1:{port}")
+        admin = admin_timings(
+            f"http://127.0.0.1:{port}",
+            {"20 KB": small_document(document_id), "seeded": document_id},
+            args.rounds,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -522,6 +572,11 @@ def main() -> None:
         f"  layout:         first frame {first_frame:.0f} ms "
         f"after data-ready; changing one span in the middle of the text, then layout: "
         f"{median(lambda r: r['render']['relayout']):.0f} ms"
+    )
+    print(
+        f"admin page:       the seeded document's change page loads in "
+        f"{admin['seeded']:.0f} ms, a 20 KB one's in {admin['20 KB']:.0f} ms "
+        f"({admin['seeded'] / admin['20 KB']:.2f}x; medians, load event)"
     )
     print(
         f"create:           median {create_ms:.0f} ms from Save to the next frame "

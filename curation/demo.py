@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
 from .demo_agreement import build_agreement_demo
+from .demo_documents import add_scraped_documents
 from .demo_jobs import build_jobs_demo
 from .models import Project
 from .services import (
@@ -329,6 +330,7 @@ def build_demo() -> Project:
     )
     build_agreement_demo(users=users)  # issue 15: a project with k = 2 and disagreements
     # price and payments stay submitted: the review queue has work in it.
+    add_scraped_documents(project=project, actor=olga)
     release_cut(
         actor=olga,
         project=project,

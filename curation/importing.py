@@ -13,7 +13,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .extract import extract_metadata, format_for_path, html_to_text
+from .extract import extract_metadata, format_for_path, read_html
+from .extract.language import warm_up
+from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
 from .text import UndecodableText, decode_document, normalize_text
 
@@ -45,6 +47,7 @@ def read_documents(
     if jobs < 1 or len(files) < 200:  # A pool costs more than it saves on few files.
         yield from map(read, files)
         return
+    warm_up()  # The main process detects languages; loaded before forking, pages shared.
     # Fork: workers start at once with Django loaded. They never touch the database,
     # and multiprocessing ends them with os._exit, so the DB sockets they inherit
     # are neither used nor closed (the parent's transaction stays intact).
@@ -76,19 +79,28 @@ def document_input(
     text: str, *, fmt: str, name: str, language: str = "", imported_from: str = ""
 ) -> DocumentInput:
     """Turn decoded text of a format into a DocumentInput with recognised metadata."""
+    main_lines = None
     if fmt == "html":
-        text, found = html_to_text(text)
-        text = normalize_text(text)
+        reading = read_html(text)
+        text, found, main_lines = normalize_text(reading.text), reading.metadata, reading.main_lines
     else:
         found = extract_metadata(text, fmt)
+    # Regions here, in the worker processes with --jobs (beside the other parsing); the
+    # language in the import service, in the main process: readers were the slower
+    # side of the pipeline, so this split keeps the import rate (docs/benchmarks.md).
+    regions = detect_regions(text, main_lines)
+    published = found.get("published_on") or ""
     return DocumentInput(
         text=text,
         title=(found.get("title") or Path(name).stem)[:500],
         authors=list(found.get("authors") or []),
-        published_on=_date(found.get("published_on")),
+        published_on=_date(published) if len(published) == 10 else None,
+        published=published if len(published) in (4, 7, 10) else "",
+        container=(found.get("container") or "")[:300],
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
         language=(language or found.get("language") or "")[:16],
+        regions=regions,
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],
     )

@@ -10,7 +10,9 @@ Standard library only, no Django: this module is the ground truth for what an of
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
 import unicodedata
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "codepoint_to_utf16_offset",
     "decode_document",
     "find_quote",
+    "locate_quote",
+    "nearest_passage",
     "normalize_quote",
     "normalize_text",
     "quote_context",
@@ -61,17 +65,34 @@ class SpanError(ValueError):
 
 
 class QuoteNotFound(SpanError):
-    """The quote (with its prefix/suffix, if given) does not occur in the text."""
+    """The quote (with its prefix/suffix, if given) does not occur in the text.
+
+    ``suggestion``: the (start, end) of the nearest passage, when one is close.
+    """
+
+    def __init__(self, field: str, message: str, suggestion: tuple[int, int] | None = None) -> None:
+        super().__init__(field, message)
+        self.args = (field, message, suggestion)
+        self.suggestion = suggestion
 
 
 class QuoteAmbiguous(SpanError):
-    """The quote occurs ``count`` times, even with its prefix/suffix."""
+    """The quote occurs ``count`` times, even with its prefix/suffix, at ``occurrences``."""
 
-    def __init__(self, field: str, message: str, count: int) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        count: int,
+        occurrences: list[tuple[int, int]] | None = None,
+        loose: bool = False,
+    ) -> None:
         super().__init__(field, message)
         # SpanError.__init__ set args to (field, message); pickling rebuilds from args.
-        self.args = (field, message, count)
+        self.args = (field, message, count, occurrences, loose)
         self.count = count
+        self.occurrences = occurrences or []
+        self.loose = loose
 
 
 class UndecodableText(ValueError):
@@ -277,9 +298,111 @@ def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> tup
     raise QuoteAmbiguous(
         "exact",
         f"quote occurs {_times(len(matches))} {where}; "
-        "add more prefix/suffix context or give start/end offsets",
+        "pick one by its start/end offsets or add more prefix/suffix context",
         count=len(matches),
+        occurrences=[(i, i + n) for i in matches],
     )
+
+
+def locate_quote(
+    text: str, exact: str, prefix: str = "", suffix: str = ""
+) -> tuple[int, int, bool]:
+    """(start, end, loose): ``find_quote``, or else the one place the quote matches loosely.
+
+    Loosely: typographic quotes and apostrophes, dashes, non-breaking spaces and runs
+    of whitespace count as their plain forms. Offsets are code points of ``text``, whose
+    exact characters the span holds. Raises like ``find_quote``.
+    """
+    try:
+        start, end = find_quote(text, exact, prefix, suffix)
+        return start, end, False
+    except QuoteNotFound as exact_error:
+        if not exact.strip():
+            raise
+        pattern = re.compile(
+            _loose_pattern(prefix) + "(" + _loose_pattern(exact) + ")" + _loose_pattern(suffix)
+        )
+        found = [match.span(1) for match in pattern.finditer(text)]
+        if len(found) == 1:
+            return found[0][0], found[0][1], True
+        if not found and exact_error.field == "exact":
+            suggestion = nearest_passage(text, exact)
+            if suggestion is None:
+                raise
+            held = _clip(text[suggestion[0] : suggestion[1]])
+            raise QuoteNotFound(
+                "exact", f'quote not found in the text; did you mean "{held}"?', suggestion
+            ) from None
+        if not found:
+            raise
+        raise QuoteAmbiguous(
+            "exact",
+            f"quote matches {_times(len(found))} when quotes, dashes and spaces are "
+            "read loosely; pick one by its start/end offsets or add prefix/suffix context",
+            count=len(found),
+            occurrences=found,
+            loose=True,
+        ) from None
+
+
+# Characters people type for one another: each class matches any of its members.
+_LOOSE_CLASSES = [
+    "'\u2018\u2019\u201a\u201b\u2032\u02bc`",
+    '"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb',
+    "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212",
+]
+_LOOSE_CHAR = {char: "[" + re.escape(cls) + "]" for cls in _LOOSE_CLASSES for char in cls}
+_SPACE_RUN = r"[\s\u00a0\u2007\u202f]+"
+
+
+def _loose_pattern(quote: str) -> str:
+    parts: list[str] = []
+    for char in quote:
+        if char.isspace():
+            if not parts or parts[-1] != _SPACE_RUN:
+                parts.append(_SPACE_RUN)
+        else:
+            parts.append(_LOOSE_CHAR.get(char) or re.escape(char))
+    return "".join(parts)
+
+
+# A "did you mean": only passages this similar to the quote are offered.
+_SUGGEST_RATIO = 0.7
+_SHINGLE = 8
+_MAX_SHINGLES = 24
+
+
+def nearest_passage(text: str, quote: str) -> tuple[int, int] | None:
+    """The (start, end) of the passage of ``text`` most like ``quote``, if one is close.
+
+    Pieces of the quote (8 code points, matched loosely and case-blind) vote for where
+    the quote would start; the best few places are compared with difflib.
+    """
+    n = len(quote)
+    if n < _SHINGLE + 2:
+        return None
+    step = max(1, (n - _SHINGLE) // _MAX_SHINGLES)
+    votes: dict[int, int] = {}
+    for offset in range(0, n - _SHINGLE + 1, step):
+        piece = quote[offset : offset + _SHINGLE]
+        if not piece.strip():
+            continue
+        for index, match in enumerate(re.finditer(_loose_pattern(piece), text, re.IGNORECASE)):
+            if index >= 50:
+                break
+            start = max(0, match.start() - offset)
+            votes[start] = votes.get(start, 0) + 1
+    best: tuple[float, int] | None = None
+    wanted = " ".join(quote.split()).casefold()
+    for start, _ in sorted(votes.items(), key=lambda item: -item[1])[:8]:
+        candidate = " ".join(text[start : start + n].split()).casefold()
+        ratio = difflib.SequenceMatcher(None, wanted, candidate, autojunk=False).ratio()
+        if best is None or ratio > best[0]:
+            best = (ratio, start)
+    if best is None or best[0] < _SUGGEST_RATIO:
+        return None
+    start = best[1]
+    return start, min(len(text), start + n)
 
 
 def _times(n: int) -> str:

@@ -446,6 +446,7 @@ CURATION_MODELS = {
     "AssessmentRound",  # issue 15
     "Claim",
     "Document",
+    "DocumentRegion",
     "EvidenceLink",
     "HistoryEntry",
     "ImportJob",  # the "Import documents" page (issue 16)

@@ -328,7 +328,6 @@ def test_text_date_formats(line, expected):
     [
         "Published: 31-02-2024",  # no such day
         "Date: 10/24/2024",  # month-first is not read: day 10 of month 24 does not exist
-        "Published: 2024",  # a year alone is not a date
         "Published by: Example Press",
         "Received: 2024-01-02",
         "Received date: 2024-01-02",
@@ -336,6 +335,15 @@ def test_text_date_formats(line, expected):
 )
 def test_text_invalid_or_non_publication_dates_are_ignored(line):
     assert "published_on" not in extract_metadata(f"Header\n{line}\n", "text")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("Published: 2024", "2024"), ("Published: 2024-05", "2024-05"), ("Date: May 2019", "2019-05")],
+)
+def test_text_year_or_month_alone_stays_that_precise(line, expected):
+    # Issue 17: nothing invented; a year is kept as a year, not as 1 January.
+    assert extract_metadata(f"Header\n{line}\n", "text")["published_on"] == expected
 
 
 def test_text_standalone_date_near_top_is_publication_date():

@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (registrations)
     documents,
     imports,
     projects,
+    regions,
     releases,
     users,
 )

@@ -2,7 +2,8 @@ import functools
 
 from django import forms
 from django.contrib import admin
-from django.urls import path
+from django.db.models.functions import Substr
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from ..api.filters import DocumentFilter
@@ -13,11 +14,17 @@ from .base import HistoryMixin, ScopedAdmin
 from .columns import OneProjectColumns
 from .workspace import document_workspace
 
+# The change page shows this much of the text; the workspace shows all of it (issue 17:
+# a 20 MB text made the page too heavy for the browser to finish loading).
+ADMIN_TEXT_CHARS = 20_000
+
 METADATA_FIELDS = [
     "title",
     "source",
     "authors",
     "published_on",
+    "published",
+    "container",
     "url",
     "doi",
     "language",
@@ -44,8 +51,9 @@ class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         "project",
         "source",
         "language",
-        "published_on",
+        "published",
         "length",
+        "boilerplate",
         "passage_count",
         "claim_count",
         "created_at",
@@ -67,15 +75,30 @@ class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         "created_at",
         "passage_count",
         "claim_count",
+        "boilerplate",
         "text_display",
     ]
     fieldsets = [
-        (None, {"fields": ["project", "title", "source", "authors", "published_on", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "project",
+                    "title",
+                    "source",
+                    "authors",
+                    "published_on",
+                    "published",
+                    "container",
+                    "language",
+                ]
+            },
+        ),
         ("Identifiers", {"fields": ["url", "doi", "sha256", "metadata"]}),
         (
             "Text",
             {
-                "fields": ["length", "text_display"],
+                "fields": ["length", "boilerplate", "text_display"],
                 "description": "The text is immutable: import a corrected text as a new document.",
             },
         ),
@@ -106,15 +129,18 @@ class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         ]
 
     def get_search_results(self, request, queryset, search_term):
-        # The API's `?q=` search (title, DOI, URL and text), not a second one.
+        # The API's `?q=` search (curation/search.py: words by stem, CJK by substring).
         if not search_term.strip():
             return queryset, False
         return DocumentFilter({"q": search_term}, queryset=queryset).qs, False
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        # The changelist never shows the text; the change page needs it.
-        return qs.without_text() if request.resolver_match.url_name.endswith("changelist") else qs
+        # No page needs the whole text (the change page shows its opening): reading a
+        # 20 MB text for a form is what made the page slow.
+        qs = super().get_queryset(request).without_text()
+        if request.resolver_match.url_name.endswith("changelist"):
+            return qs
+        return qs.annotate(text_head=Substr("text", 1, ADMIN_TEXT_CHARS))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -137,9 +163,23 @@ class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
     def claim_count(self, obj):
         return getattr(obj, "claim_count", None)
 
+    @admin.display(description="boilerplate")
+    def boilerplate(self, obj):
+        return f"{obj.boilerplate_share:.0%}"
+
     @admin.display(description="text")
     def text_display(self, obj):
-        return format_html('<div class="cd-document-text">{}</div>', obj.text)
+        head = obj.text_head if hasattr(obj, "text_head") else obj.text[:ADMIN_TEXT_CHARS]
+        if obj.length <= ADMIN_TEXT_CHARS:
+            return format_html('<div class="cd-document-text">{}</div>', head)
+        return format_html(
+            '<div class="cd-document-text">{}</div><p class="cd-text-more">The first {} of {} '
+            'characters. <a href="{}">Read the whole text in the workspace</a>.</p>',
+            head,
+            f"{ADMIN_TEXT_CHARS:,}",
+            f"{obj.length:,}",
+            reverse("admin:curation_document_workspace", args=[obj.pk]),
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -155,6 +195,8 @@ class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
             url=data.get("url") or "",
             doi=data.get("doi") or "",
             language=data.get("language") or "",
+            published=data.get("published") or "",
+            container=data.get("container") or "",
             metadata=data.get("metadata") or {},
         )
         document = self.call_service(

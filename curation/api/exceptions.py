@@ -61,6 +61,9 @@ def api_exception_handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
+    # Structured details beside the messages (a quote's occurrences, issue 17), added
+    # after DRF turned the messages into strings.
+    extra = getattr(exc, "extra", None)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -68,4 +71,11 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if extra and response is not None:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(response.data.get(key), dict):
+                response.data[key].update(value)
+            else:
+                response.data[key] = value
+    return response

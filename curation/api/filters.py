@@ -4,8 +4,6 @@ from datetime import UTC
 
 import django_filters as filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,6 +22,7 @@ from ..models import (
     Source,
     Topic,
 )
+from ..search import DOCUMENT_SEARCH_FIELDS, search
 
 MAX_ID = 2**63 - 1
 
@@ -97,36 +96,6 @@ class StableOrderingFilter(OrderingFilter):
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
 
-# Must match the GIN expression indexes of migration 0004 exactly to use them.
-STATEMENT_VECTOR = SearchVector("statement", config="simple")
-EXACT_VECTOR = SearchVector("exact", config="simple")
-
-
-def text_search(queryset, value: str, *, matching, substring_lookups):
-    """PostgreSQL full-text search (GIN-indexed); substring search on SQLite.
-
-    `matching`: functions from a SearchQuery to a queryset of the rows that
-    match one way (the indexed expression). Their ids are united in a
-    subquery rather than OR-ed in the WHERE clause: with an OR, PostgreSQL
-    guessed that half the table matched, walked every row by id and computed
-    `to_tsvector` for each (1.5 s for a word that is in no claim, at 100,000).
-    """
-    value = value.strip()
-    if not value:
-        return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(value, config="simple", search_type="websearch")
-        first, *rest = (match(query).values("pk") for match in matching)
-        return queryset.filter(pk__in=first.union(*rest, all=True) if rest else first)
-    condition = Q()
-    for lookup in substring_lookups:
-        condition |= Q(**{f"{lookup}__icontains": value})
-    return queryset.filter(condition)
-
-
-def passages_matching(query):
-    return Passage.objects.alias(exact_vector=EXACT_VECTOR).filter(exact_vector=query)
-
 
 class ProjectFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Search name, slug and description")
@@ -181,7 +150,9 @@ class TopicFilter(filters.FilterSet):
 class DocumentFilter(filters.FilterSet):
     project = IdFilter(field_name="project")
     source = IdFilter(field_name="source")
-    q = filters.CharFilter(method="search", label="Search title, DOI, URL and text")
+    q = filters.CharFilter(
+        method="search", label="Search title, DOI, URL and text (words by stem, CJK by substring)"
+    )
     language = filters.CharFilter()
     source_reliability = filters.MultipleChoiceFilter(
         field_name="source__reliability", choices=Reliability.choices, distinct=False
@@ -194,12 +165,7 @@ class DocumentFilter(filters.FilterSet):
         fields = ["sha256", "doi"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(doi__icontains=value)
-            | Q(url__icontains=value)
-            | Q(text__icontains=value)
-        )
+        return search(queryset, value, DOCUMENT_SEARCH_FIELDS)
 
 
 class PassageFilter(filters.FilterSet):
@@ -214,9 +180,7 @@ class PassageFilter(filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return text_search(
-            queryset, value, matching=[passages_matching], substring_lookups=["exact"]
-        )
+        return search(queryset, value, ["exact"])
 
 
 class EvidenceFilter(filters.FilterSet):
@@ -273,7 +237,9 @@ class ClaimFilter(filters.FilterSet):
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     updated_before = DateTimeFilter(field_name="updated_at", lookup_expr="lt")
-    q = filters.CharFilter(method="search", label="Full-text search in statement and quote")
+    q = filters.CharFilter(
+        method="search", label="Search statement and quote (words by stem, CJK by substring)"
+    )
 
     class Meta:
         model = Claim
@@ -310,19 +276,7 @@ class ClaimFilter(filters.FilterSet):
         return queryset.exclude(pk__in=linked)
 
     def search(self, queryset, name, value):
-        return text_search(
-            queryset,
-            value,
-            matching=[
-                lambda query: Claim.objects.alias(statement_vector=STATEMENT_VECTOR).filter(
-                    statement_vector=query
-                ),
-                lambda query: Claim.objects.filter(
-                    passage__in=passages_matching(query).values("pk")
-                ),
-            ],
-            substring_lookups=["statement", "passage__exact"],
-        )
+        return search(queryset, value, ["statement", "passage__exact"])
 
 
 class ReleaseFilter(filters.FilterSet):

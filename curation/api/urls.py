@@ -9,6 +9,7 @@ from .agreement import AgreementMatrixView, AgreementView
 from .assessments import AdjudicationViewSet, AssessmentViewSet
 from .auth import TokenDetailView, TokenListView, TokenView
 from .imports import ImportJobViewSet
+from .regions import RegionViewSet, document_regions
 
 
 class Router(DefaultRouter):
@@ -30,6 +31,7 @@ router.register("releases", views.ReleaseViewSet)
 router.register("imports", ImportJobViewSet)
 router.register("assessments", AssessmentViewSet)
 router.register("adjudications", AdjudicationViewSet, basename="adjudication")
+router.register("regions", RegionViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -47,6 +49,7 @@ urlpatterns = [
         AgreementMatrixView.as_view(),
         name="project-agreement-matrix",
     ),
+    path("documents/<int:pk>/regions/", document_regions, name="document-regions"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, like the rest of the API.
     re_path(r"^.*$", views.not_found),

@@ -11,6 +11,7 @@ from .documents import Document, Passage, Source
 from .history import HistoryEntry
 from .imports import ImportJob, ImportUpload
 from .projects import Membership, Project
+from .regions import DocumentRegion
 from .releases import Release, ReleaseChunk, ReleaseFile
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "AssessmentRound",
     "Claim",
     "Document",
+    "DocumentRegion",
     "EvidenceLink",
     "HistoryEntry",
     "ImportJob",

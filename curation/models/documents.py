@@ -55,6 +55,11 @@ class Document(models.Model):
     title = models.CharField(max_length=500)
     authors = models.JSONField(default=list, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    # The publication date as precisely as the document states it: "2024-10-24", or
+    # "2024-10" / "2019" when it states no day (then published_on stays empty).
+    published = models.CharField(max_length=10, blank=True)
+    # The journal, blog or publisher's series the document appeared in.
+    container = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     doi = models.CharField("DOI", max_length=255, blank=True)
     language = models.CharField(max_length=16, blank=True)
@@ -66,6 +71,8 @@ class Document(models.Model):
         editable=False, help_text="Length of the text in Unicode code points."
     )
     metadata = models.JSONField(default=dict, blank=True)
+    # Code points inside boilerplate regions (kept by the region services).
+    boilerplate_length = models.PositiveIntegerField(default=0, editable=False)
     imported_from = models.CharField(max_length=1000, blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -88,6 +95,17 @@ class Document(models.Model):
                 name="document_length_matches_text",
                 violation_error_message="A document needs a non-empty text.",
             ),
+            models.CheckConstraint(
+                condition=Q(published="")
+                | Q(published__regex=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+                name="document_published_is_iso",
+                violation_error_message="published is YYYY, YYYY-MM or YYYY-MM-DD.",
+            ),
+            models.CheckConstraint(
+                condition=Q(boilerplate_length__lte=models.F("length")),
+                name="document_boilerplate_within_text",
+                violation_error_message="Boilerplate cannot be longer than the text.",
+            ),
         ]
 
     def __str__(self):
@@ -95,6 +113,11 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:curation_document_change", args=[self.pk])
+
+    @property
+    def boilerplate_share(self) -> float:
+        """The fraction of the text inside boilerplate regions (0 to 1)."""
+        return round(self.boilerplate_length / self.length, 4) if self.length else 0.0
 
     def natural_key(self):
         return (*self.project.natural_key(), self.sha256)

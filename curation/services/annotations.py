@@ -13,9 +13,10 @@ from django.utils import timezone
 from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
 from ..exceptions import DeleteRefused, ItemsInvalid, StaleVersion
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
-from ..text import SpanError, check_span, find_quote, normalize_quote, quote_context
+from ..text import SpanError, check_span, locate_quote, normalize_quote, quote_context
 from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
 from .history import diff, history_entry, history_record, snapshot, tracked_update
+from .quotes import span_error
 
 # What an edit may change and the history records: the admin's form and the API's
 # writable fields follow these (a new editable claim field is added here).
@@ -38,6 +39,7 @@ class Span:
     exact: str
     prefix: str
     suffix: str
+    loose: bool = False  # found by a quote that matched only loosely (text.locate_quote)
 
     def passage(self, actor) -> Passage:
         """The unsaved passage of this span, created by `actor`."""
@@ -67,13 +69,14 @@ def span_resolve(
     ValidationError names the field that is wrong, and nothing was written.
     """
     text = document.text
+    loose = False
     if exact is not None:
         exact = normalize_quote(exact)
     try:
         if start is None and end is None:
             if not exact:
                 raise SpanError("exact", "Give start and end, or the quote to find.")
-            start, end = find_quote(
+            start, end, loose = locate_quote(
                 text, exact, normalize_quote(prefix or ""), normalize_quote(suffix or "")
             )
         elif start is None or end is None:
@@ -82,9 +85,9 @@ def span_resolve(
         else:
             check_span(text, start, end, exact)
     except SpanError as error:
-        raise _span_error(error) from None
+        raise span_error(document, error) from None
     before, quote, after = quote_context(text, start, end)
-    return Span(document, start, end, quote, before, after)
+    return Span(document, start, end, quote, before, after, loose)
 
 
 def passages_for(actor, spans: Sequence[Span]) -> list[Passage]:
@@ -129,7 +132,9 @@ def passage_create(
     span = span_resolve(
         document=document, start=start, end=end, exact=exact, prefix=prefix, suffix=suffix
     )
-    return passages_for(actor, [span])[0]
+    passage = passages_for(actor, [span])[0]
+    passage.quote_match = "loose" if span.loose else "exact"
+    return passage
 
 
 def _topics_of_project(project_id: int, topics: Iterable[Topic]) -> list[Topic]:

@@ -7,23 +7,30 @@ batch that meets a conflict is replayed one document per transaction.
 """
 
 import datetime
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
+from ..extract import detect_language
+from ..extract.regions import detect_regions
 from ..models import Document, HistoryEntry, Project, Source
 from ..text import normalize_text, scrub_json, text_sha256
 from .access import require_role
 from .history import history_entry, tracked_update
+from .regions import boilerplate_length, import_regions, main_text_sample, regions_insert
 
 DOCUMENT_METADATA_FIELDS = (
     "title",
     "authors",
     "published_on",
+    "published",
+    "container",
     "url",
     "doi",
     "language",
@@ -45,6 +52,11 @@ class DocumentInput:
     language: str = ""
     metadata: dict = field(default_factory=dict)
     imported_from: str = ""
+    # Issue 17: a date as precise as the text states it ("2019"), the journal or blog,
+    # and the regions found by importing.document_input (None: not looked for yet).
+    published: str = ""
+    container: str = ""
+    regions: list | None = None
 
 
 @dataclass
@@ -63,17 +75,39 @@ class ImportOutcome:
         return "skipped" if self.duplicate_of is not None else "failed"
 
 
+def _published(item: DocumentInput) -> tuple[datetime.date | None, str]:
+    """published_on and published agree: a full date is both, a partial one only the latter."""
+    if item.published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.published):
+        raise ValidationError({"published": "Give the date as YYYY, YYYY-MM or YYYY-MM-DD."})
+    if item.published_on is not None:
+        return item.published_on, item.published_on.isoformat()
+    if len(item.published) == 10:
+        try:
+            return datetime.date.fromisoformat(item.published), item.published
+        except ValueError:
+            raise ValidationError({"published": "Not a date."}) from None
+    return None, item.published
+
+
 def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
     text = normalize_text(item.text)
+    regions, language = item.regions, item.language
+    if regions is None:
+        regions = detect_regions(text)
+    if not language:
+        language = detect_language(main_text_sample(text, regions))
+    published_on, published = _published(item)
     document = Document(
         project=project,
         source=source,
         title=item.title.strip()[:500],
         authors=scrub_json(list(item.authors)),
-        published_on=item.published_on,
+        published_on=published_on,
+        published=published,
+        container=item.container.strip()[:300],
         url=item.url,
         doi=item.doi,
-        language=item.language,
+        language=language,
         text=text,
         sha256=text_sha256(text),
         length=len(text),
@@ -89,6 +123,10 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
     )
     if not text.strip():
         raise ValidationError({"text": "The document has no text after normalisation."})
+    document.boilerplate_length = boilerplate_length(
+        (r.start, r.end) for r in regions if r.kind == "boilerplate"
+    )
+    document.found_regions = regions
     return document
 
 
@@ -124,6 +162,7 @@ def document_import(
                 code="duplicate",
             )
         document.save()
+        regions_insert(import_regions(document, document.found_regions))
         _created_entry(actor, document).save()
     return document
 
@@ -201,6 +240,9 @@ def _insert_new(actor, project, pending: list[tuple[ImportOutcome, Document]]) -
         outcome.document = document
         fresh.append(document)
     bulk_insert(fresh)
+    regions_insert(
+        [r for document in fresh for r in import_regions(document, document.found_regions)]
+    )
     bulk_insert([_created_entry(actor, document) for document in fresh])
 
 
@@ -228,6 +270,13 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     for name in ("metadata", "authors"):
         if name in fields:
             fields[name] = scrub_json(fields[name])
+    if "published_on" in fields or "published" in fields:
+        # published_on and published agree; a new partial date replaces an old full one.
+        dates = SimpleNamespace(
+            published_on=fields.get("published_on"),
+            published=fields.get("published", ""),
+        )
+        fields["published_on"], fields["published"] = _published(dates)
     tracked_update(
         actor=actor,
         obj=document,

@@ -13,9 +13,12 @@ DOCUMENT_FIELDS = [
     "title",
     "authors",
     "published_on",
+    "published",
+    "container",
     "url",
     "doi",
     "language",
+    "boilerplate_share",
     "sha256",
     "length",
     "metadata",
@@ -32,11 +35,13 @@ class DocumentListSerializer(serializers.ModelSerializer):
     source = ScopedPrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True
     )
-    source_reliability = serializers.CharField(
-        source="source.reliability", read_only=True, default=None, allow_null=True
-    )
+    # A method, not CharField(source="source.reliability", default=None): DRF skips a
+    # defaulted read-only field in PATCH answers, which then lacked it (the schema says
+    # required; found by schemathesis once issue 17 added fields).
+    source_reliability = serializers.SerializerMethodField()
     passage_count = serializers.IntegerField(read_only=True)
     claim_count = serializers.IntegerField(read_only=True)
+    boilerplate_share = serializers.FloatField(read_only=True)
     authors = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=100
     )
@@ -45,6 +50,9 @@ class DocumentListSerializer(serializers.ModelSerializer):
         model = Document
         fields = [*DOCUMENT_FIELDS, "source_reliability", "passage_count", "claim_count"]
         read_only_fields = ["sha256", "length", "imported_from", "created_at", "updated_at"]
+
+    def get_source_reliability(self, document) -> str | None:
+        return document.source.reliability if document.source_id else None
 
 
 class DocumentSerializer(DocumentListSerializer):
@@ -126,6 +134,11 @@ class PassageSerializer(serializers.ModelSerializer):
     prefix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
     suffix = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
 
+    quote_match = serializers.SerializerMethodField(
+        help_text='"loose" when the quote matched only with typographic quotes, dashes or '
+        'spaces read as plain ones; else "exact".'
+    )
+
     class Meta:
         model = Passage
         fields = [
@@ -137,12 +150,16 @@ class PassageSerializer(serializers.ModelSerializer):
             "exact",
             "prefix",
             "suffix",
+            "quote_match",
             "created_at",
         ]
         read_only_fields = ["created_at"]
         # The (document, start, end) uniqueness is answered by returning the existing
         # passage, not by a validation error.
         validators = []
+
+    def get_quote_match(self, passage) -> str:
+        return getattr(passage, "quote_match", "exact")
 
 
 class PassageRefSerializer(serializers.ModelSerializer):

@@ -83,7 +83,9 @@ def passage_from(actor, data: dict):
     try:
         return passage_create(actor=actor, **inline)
     except DjangoValidationError as error:
-        raise serializers.ValidationError({"passage_input": error.message_dict}) from None
+        invalid = serializers.ValidationError({"passage_input": error.message_dict})
+        invalid.extra = {"passage_input": getattr(error, "extra", {})}  # quote occurrences
+        raise invalid from None
 
 
 @extend_schema(exclude=True)

@@ -105,7 +105,9 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
             try:
                 passage = services.span_resolve(**inline)
             except DjangoValidationError as error:
-                raise serializers.ValidationError({"passage_input": error.message_dict}) from None
+                invalid = serializers.ValidationError({"passage_input": error.message_dict})
+                invalid.extra = {"passage_input": getattr(error, "extra", {})}  # quote occurrences
+                raise invalid from None
         topics = self._topics(passage.document.project_id, data.pop("topics", None)) or []
         return services.ClaimDraft(passage=passage, topics=topics, **data)
 

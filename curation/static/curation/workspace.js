@@ -45,13 +45,17 @@ class ApiError extends Error {
   }
 }
 
+const STRUCTURED_DETAILS = new Set(["occurrences", "occurrence_count", "loose", "did_you_mean"]);
+
 function describeError(data) {
   if (data === null || data === undefined) return "";
   if (typeof data !== "object") return String(data);
   if (Array.isArray(data)) return data.map(describeError).join(" ");
   if (data.detail) return String(data.detail);
   // Nested errors read as a path: "passage_input: exact: quote not found …".
-  return Object.entries(data).map(([field, messages]) => `${field}: ${describeError(messages)}`).join("; ");
+  // Structured details (a quote's occurrences) are shown by the form, not read out here.
+  return Object.entries(data).filter(([field]) => !STRUCTURED_DETAILS.has(field))
+    .map(([field, messages]) => `${field}: ${describeError(messages)}`).join("; ");
 }
 
 async function api(path, { method = "GET", body, headers = {} } = {}) {
@@ -126,6 +130,10 @@ export class Offsets {
 // -- the highlighted text --------------------------------------------------------
 
 const CHUNK = 2000; // characters per block of text (see Highlighter.chunkBreaks)
+// Texts longer than this (UTF-16 units) are drawn in slices: the first screen at once,
+// the rest between frames, so a 20 MB text opens as fast as a 1 MB one.
+const PROGRESSIVE_FROM = 2_000_000;
+const SLICE = 200_000;
 
 class Highlighter {
   constructor(container, text) {
@@ -135,7 +143,35 @@ class Highlighter {
     this.passages = new Map(); // id -> {id, start, end, u16start, u16end}
     this.claimsByPassage = new Map(); // passage id -> [claim]
     this.evidenceByPassage = new Map(); // passage id -> [evidence]
-    this.segments = []; // sorted by u16 start: {start, end, node, ids:Set}
+    this.segments = []; // sorted by u16 start: {start, end, node, ids:Set, region}
+    this.regions = []; // boilerplate and repeats, sorted, not overlapping
+    this.drawnTo = 0; // UTF-16 offset up to which segments have DOM nodes
+  }
+
+  // Regions the server found or an owner marked: dimmed, collapsed until opened.
+  setRegions(regions) {
+    let reach = 0;
+    for (const region of [...regions].sort((a, b) => a.start - b.start)) {
+      if (region.start < reach) continue;
+      reach = region.end;
+      this.regions.push({ ...region, u16start: this.offsets.toU16(region.start), u16end: this.offsets.toU16(region.end), collapsed: true });
+    }
+  }
+
+  regionLabel(region) {
+    const what = region.kind === "repeat" ? "Repeated text" : "Boilerplate";
+    const size = `${(region.end - region.start).toLocaleString()} characters`;
+    return `${region.collapsed ? "▸" : "▾"} ${what} (${size}) — ${region.collapsed ? "show" : "hide"}`;
+  }
+
+  toggleRegion(button) {
+    const region = this.regions[Number(button.dataset.region)];
+    region.collapsed = !region.collapsed;
+    button.dataset.label = this.regionLabel(region);
+    button.setAttribute("aria-expanded", String(!region.collapsed));
+    for (const segment of this.segments) {
+      if (segment.region === region && segment.node) this.decorate(segment.node, segment);
+    }
   }
 
   addPassage(passage) {
@@ -182,14 +218,18 @@ class Highlighter {
     return breaks;
   }
 
-  // Render the whole text once: blocks of spans, one span per run of text
-  // covered by the same passages.
-  render() {
-    const breaks = new Set(this.chunkBreaks());
-    const bounds = new Set([0, this.text.length, ...breaks]);
+  // Render the text: blocks of spans, one span per run of text covered by the
+  // same passages (and region). Long texts are drawn in slices (see PROGRESSIVE_FROM).
+  render(onFirstScreen = () => {}) {
+    this.breaks = new Set(this.chunkBreaks());
+    const bounds = new Set([0, this.text.length, ...this.breaks]);
     for (const p of this.passages.values()) {
       bounds.add(p.u16start);
       bounds.add(p.u16end);
+    }
+    for (const r of this.regions) {
+      bounds.add(r.u16start);
+      bounds.add(r.u16end);
     }
     const points = [...bounds].sort((a, b) => a - b);
     const starts = new Map();
@@ -199,25 +239,58 @@ class Highlighter {
       (ends.get(p.u16end) || ends.set(p.u16end, []).get(p.u16end)).push(p.id);
     }
     const active = new Set();
-    const fragment = document.createDocumentFragment();
-    let block = el("div", { class: "cd-block" });
-    fragment.append(block);
     this.segments = [];
+    let r = 0;
     for (let i = 0; i < points.length - 1; i++) {
       const [start, end] = [points[i], points[i + 1]];
       for (const id of ends.get(start) || []) active.delete(id);
       for (const id of starts.get(start) || []) active.add(id);
       if (start === end) continue;
-      if (breaks.has(start)) {
-        block = el("div", { class: "cd-block" });
-        fragment.append(block);
-      }
-      const segment = { start, end, ids: new Set(active), node: null };
-      segment.node = this.segmentNode(segment);
-      this.segments.push(segment);
-      block.append(segment.node);
+      while (r < this.regions.length && this.regions[r].u16end <= start) r++;
+      const region = r < this.regions.length && this.regions[r].u16start <= start ? this.regions[r] : null;
+      this.segments.push({ start, end, ids: new Set(active), node: null, region });
     }
-    this.container.replaceChildren(fragment);
+    this.container.replaceChildren();
+    this.block = null;
+    this.drawnTo = 0;
+    const progressive = this.text.length > PROGRESSIVE_FROM;
+    this.draw(progressive ? SLICE : this.text.length);
+    onFirstScreen();
+    const more = () => {
+      if (this.drawnTo >= this.text.length) {
+        this.container.dataset.complete = "true";
+        return;
+      }
+      this.draw(this.drawnTo + SLICE);
+      setTimeout(more, 0);
+    };
+    more();
+  }
+
+  // Give DOM nodes to the segments that start before `until` (in text order).
+  draw(until) {
+    const fragment = document.createDocumentFragment();
+    let i = this.drawnTo ? this.indexAt(this.drawnTo) : 0;
+    for (; i < this.segments.length && this.segments[i].start < until; i++) {
+      const segment = this.segments[i];
+      if (segment.node) continue;
+      if (!this.block || this.breaks.has(segment.start)) {
+        this.block = el("div", { class: "cd-block" });
+        fragment.append(this.block);
+      }
+      const region = segment.region;
+      if (region && region.u16start === segment.start) {
+        this.block.append(el("button", {
+          type: "button", class: `cd-region-toggle cd-region-${region.kind}`,
+          "aria-expanded": "false",
+          dataset: { region: this.regions.indexOf(region), label: this.regionLabel(region) },
+        }));
+      }
+      segment.node = this.segmentNode(segment);
+      this.block.append(segment.node);
+    }
+    this.drawnTo = i < this.segments.length ? this.segments[i].start : this.text.length;
+    this.container.append(fragment);
   }
 
   segmentNode(segment) {
@@ -226,9 +299,15 @@ class Highlighter {
     return node;
   }
 
+  regionClass(segment) {
+    const region = segment.region;
+    if (!region) return "";
+    return `cd-region cd-region-${region.kind}${region.collapsed ? " cd-region-collapsed" : ""}`;
+  }
+
   decorate(node, segment) {
     if (!segment.ids.size) {
-      node.className = "";
+      node.className = this.regionClass(segment);
       node.removeAttribute("title");
       delete node.dataset.passages;
       return;
@@ -246,7 +325,7 @@ class Highlighter {
       }
     }
     classes.add(`depth-${Math.min(segment.ids.size, 3)}`);
-    node.className = [...classes].join(" ");
+    node.className = [...classes, this.regionClass(segment)].join(" ").trim();
     node.title = titles.join("\n");
     node.dataset.passages = [...segment.ids].join(" ");
   }
@@ -260,14 +339,14 @@ class Highlighter {
     while (i < this.segments.length && this.segments[i].start < p.u16end) {
       const segment = this.segments[i];
       segment.ids.add(id);
-      this.decorate(segment.node, segment);
+      if (segment.node) this.decorate(segment.node, segment);
       i++;
     }
   }
 
   refreshPassage(id) {
     for (const segment of this.segments) {
-      if (segment.ids.has(id)) this.decorate(segment.node, segment);
+      if (segment.ids.has(id) && segment.node) this.decorate(segment.node, segment);
     }
   }
 
@@ -287,8 +366,13 @@ class Highlighter {
     const index = this.indexAt(u16);
     const segment = this.segments[index];
     if (segment.start === u16) return;
-    const right = { start: u16, end: segment.end, ids: new Set(segment.ids), node: null };
+    const right = { start: u16, end: segment.end, ids: new Set(segment.ids), node: null, region: segment.region };
     segment.end = u16;
+    if (!segment.node) {
+      // Not drawn yet: draw() gives both halves their nodes when it gets there.
+      this.segments.splice(index + 1, 0, right);
+      return;
+    }
     const left = this.segmentNode(segment);
     right.node = this.segmentNode(right);
     segment.node.replaceWith(left, right.node);
@@ -326,7 +410,12 @@ class Highlighter {
   scrollToPassage(id) {
     const p = this.passages.get(id);
     if (!p) return;
+    if (p.u16start >= this.drawnTo) this.draw(p.u16end + SLICE);
     const segment = this.segments[this.indexAt(p.u16start)];
+    if (segment.region?.collapsed) {
+      const toggle = this.container.querySelector(`[data-region="${this.regions.indexOf(segment.region)}"]`);
+      if (toggle) this.toggleRegion(toggle);
+    }
     segment.node.scrollIntoView({ block: "center" });
     segment.node.classList.add("flash");
     setTimeout(() => segment.node.classList.remove("flash"), 1600);
@@ -371,16 +460,19 @@ class DocumentPage {
 
   async start() {
     const started = performance.now();
-    const [{ data: doc }, { data: layer }] = await Promise.all([
+    const [{ data: doc }, { data: layer }, { data: regions }] = await Promise.all([
       api(`documents/${config.documentId}/`),
       api(`documents/${config.documentId}/annotations/`),
+      api(`documents/${config.documentId}/regions/`),
     ]);
     this.document = doc;
     this.highlighter = new Highlighter(this.textBox, doc.text);
+    this.highlighter.setRegions(regions);
     this.load(layer);
-    this.highlighter.render();
-    this.textBox.dataset.ready = "true";
-    window.claimdeskRenderMs = performance.now() - started;
+    this.highlighter.render(() => {
+      this.textBox.dataset.ready = "true";
+      window.claimdeskRenderMs = performance.now() - started;
+    });
     say(`${plural(layer.claims.length, "claim")}, ${plural(layer.evidence.length, "evidence link")}.`);
     this.bind();
     this.openFromHash();
@@ -414,6 +506,11 @@ class DocumentPage {
       }
     });
     this.textBox.addEventListener("click", (event) => {
+      const toggle = event.target.closest(".cd-region-toggle");
+      if (toggle) {
+        this.highlighter.toggleRegion(toggle);
+        return;
+      }
       const span = event.target.closest("[data-passages]");
       if (!span || !window.getSelection().isCollapsed) return;
       this.openPassages(span.dataset.passages.split(" ").map(Number));
@@ -471,17 +568,41 @@ class DocumentPage {
   openQuoteForm() {
     const quote = el("textarea", { name: "exact", rows: 3, required: true });
     const prefix = el("input", { name: "prefix" });
+    // A quote that occurs more than once (or was mistyped) answers with the places it
+    // could mean; picking one sends its offsets.
+    const choices = el("fieldset", { class: "cd-occurrences", hidden: true });
+    let chosen = null;
+    quote.addEventListener("input", () => { chosen = null; choices.hidden = true; });
+    const offer = (title, places) => {
+      const pick = (place) => {
+        chosen = { start: place.start, end: place.end, exact: place.exact };
+        this.dialog.querySelector("form").requestSubmit();
+      };
+      choices.replaceChildren(el("legend", {}, title), el("ul", {}, places.map((place) => el("li", {},
+        el("button", { type: "button", class: "cd-link", onclick: () => pick(place) },
+          el("span", { class: "cd-context" }, `…${place.prefix}`),
+          el("mark", {}, place.exact),
+          el("span", { class: "cd-context" }, `${place.suffix}…`)),
+        ` at ${place.start}–${place.end}`,
+        place.region ? el("span", { class: "cd-badge" }, place.region === "repeat" ? "in repeated text" : "in boilerplate") : null))));
+      choices.hidden = false;
+    };
     this.newClaimDialog([
-      el("label", {}, "Quote, exactly as in the text", quote),
+      el("label", {}, "Quote (quotes, dashes and spaces may differ from the text)", quote),
       el("label", {}, "Words just before it (only if the quote occurs more than once)", prefix),
-    ], {}, () => ({ exact: quote.value, ...(prefix.value ? { prefix: prefix.value } : {}) }));
+      choices,
+    ], {}, () => chosen || { exact: quote.value, ...(prefix.value ? { prefix: prefix.value } : {}) }, (failure) => {
+      const detail = failure.data?.passage_input || {};
+      if (detail.occurrences) offer(`The quote occurs ${detail.occurrence_count} times: pick one`, detail.occurrences);
+      else if (detail.did_you_mean) offer("Not found. Did you mean:", [detail.did_you_mean]);
+    });
     const statement = this.dialog.querySelector("[name=statement]");
     statement.required = false;
     statement.placeholder = "Empty: the quote";
     quote.focus();
   }
 
-  newClaimDialog(head, values, span) {
+  newClaimDialog(head, values, span, onError = () => {}) {
     const error = el("p", { class: "cd-error", role: "alert" });
     const form = el("form", { method: "dialog", class: "cd-form" },
       el("h2", { id: "claim-dialog-title" }, "New claim"),
@@ -507,6 +628,7 @@ class DocumentPage {
         this.renderClaim(claim, null);
       } catch (failure) {
         error.textContent = failure.message;
+        onError(failure);
       }
     });
     this.dialog.replaceChildren(form);
