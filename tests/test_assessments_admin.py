@@ -21,7 +21,7 @@ PINNED = {
     "/admin/curation/assessmentround/": 8,
     "/admin/curation/assessmentround/adjudication/": 9,
     "/admin/curation/assessmentround/agreement/": 13,
-    "/admin/curation/claim/review/": 9,
+    "/admin/curation/claim/review/": 10,
 }
 PAGES = list(PINNED)
 
