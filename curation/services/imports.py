@@ -29,13 +29,13 @@ from ..text import UndecodableText, decode_document
 from .access import SYSTEM, require_role
 from .documents import DocumentInput, ImportOutcome, documents_import
 from .jobs import (
-    NotRetryable,
     ProgressWriter,
     failure_reason,
     job_claim,
     job_enqueue,
     job_fail,
     job_lock,
+    job_retry,
 )
 
 # ANALYZE the filled tables after an import of at least this many documents.
@@ -143,16 +143,9 @@ def import_retry(*, actor, job: ImportJob) -> ImportJob:
     from ..tasks import import_task
 
     require_role(actor, job.project_id, Role.OWNER)
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != ImportStatus.FAILED:
-            raise NotRetryable("import", job.status)
-        job.status = ImportStatus.QUEUED
-        job.error = ""
-        job.attempts = 0
-        job.save(update_fields=["status", "error", "attempts"])
-        job_enqueue(import_task, job)
-    return job
+    return job_retry(
+        import_task, job, what="import", failed=ImportStatus.FAILED, queued=ImportStatus.QUEUED
+    )
 
 
 # -- the worker's side -------------------------------------------------------------------

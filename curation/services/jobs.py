@@ -175,6 +175,20 @@ def job_enqueue(task, job: Model, *args) -> None:
 # -- recovery -------------------------------------------------------------------------------
 
 
+def job_retry(task, job: Model, *, what: str, failed: str, queued: str) -> Model:
+    """Queue a failed job again: lock its row, check it failed, reset, enqueue."""
+    with transaction.atomic():
+        job = type(job).objects.select_for_update().get(pk=job.pk)
+        if job.status != failed:
+            raise NotRetryable(what, job.status)
+        job.status = queued
+        job.error = ""
+        job.attempts = 0
+        job.save(update_fields=["status", "error", "attempts"])
+        job_enqueue(task, job)
+    return job
+
+
 def _job_models():
     from ..choices import ImportStatus, ReleaseStatus
     from ..models import ImportJob, Release

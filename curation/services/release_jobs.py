@@ -19,13 +19,13 @@ from ..models import Project, Release, ReleaseFile
 from ..selectors.releases import release_claims
 from .access import require_role
 from .jobs import (
-    NotRetryable,
     ProgressWriter,
     failure_reason,
     job_claim,
     job_enqueue,
     job_fail,
     job_lock,
+    job_retry,
 )
 from .releases import (
     RELEASE_COUNT_FIELDS,
@@ -68,16 +68,13 @@ def release_retry(*, actor, release: Release) -> Release:
     from ..tasks import release_cut_task
 
     require_role(actor, release.project_id, Role.OWNER)
-    with transaction.atomic():
-        release = Release.objects.select_for_update().get(pk=release.pk)
-        if release.status != ReleaseStatus.FAILED:
-            raise NotRetryable("release cut", release.status)
-        release.status = ReleaseStatus.QUEUED
-        release.error = ""
-        release.attempts = 0
-        release.save(update_fields=["status", "error", "attempts"])
-        job_enqueue(release_cut_task, release)
-    return release
+    return job_retry(
+        release_cut_task,
+        release,
+        what="release cut",
+        failed=ReleaseStatus.FAILED,
+        queued=ReleaseStatus.QUEUED,
+    )
 
 
 def _filter_of(release: Release) -> ReleaseFilter:
