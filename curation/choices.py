@@ -151,3 +151,24 @@ class RoundState(models.TextChoices):
     AGREED = "agreed", "Settled by agreement"
     DISPUTED = "disputed", "Awaiting adjudication"
     ADJUDICATED = "adjudicated", "Settled by adjudication"
+
+
+# -- team work (issue 14) ------------------------------------------------------------
+
+
+class AssignmentState(models.TextChoices):
+    """An assignment's state: the annotator moves it forward, an owner may reopen it."""
+
+    ASSIGNED = "assigned", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class NotificationKind(models.TextChoices):
+    CLAIM_ACCEPTED = "claim_accepted", "Your claim was accepted"
+    CLAIM_REJECTED = "claim_rejected", "Your claim was rejected"
+    CLAIM_REOPENED = "claim_reopened", "Your claim was reopened"
+    COMMENTED = "commented", "New comment on your claim"
+    MENTIONED = "mentioned", "You were mentioned"
+    ASSIGNED = "assigned", "Documents assigned to you"
+    RELEASE_READY = "release_ready", "Your release is ready"

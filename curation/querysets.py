@@ -240,3 +240,37 @@ def _count_subquery(queryset: models.QuerySet) -> models.Subquery:
     # A plain Func (not an Aggregate) keeps Django from adding a GROUP BY.
     counted = queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT"))
     return models.Subquery(counted.values("n"), output_field=models.IntegerField())
+
+
+# -- team work (issue 14) ------------------------------------------------------------
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related("project", "document", "annotator", "reviewer")
+
+
+class CommentQuerySet(ScopedQuerySet):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+    def with_related(self):
+        return self.select_related("project", "claim", "author").prefetch_related("mentions")
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    """A notification is its recipient's alone, and only while they are a member."""
+
+    def visible_to(self, user, minimum: Role | str = Role.VIEWER):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return super().visible_to(user, minimum).filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def with_related(self):
+        return self.select_related("project", "actor", "claim", "release")

@@ -13,12 +13,15 @@ from .imports import ImportJob, ImportUpload
 from .projects import Membership, Project
 from .regions import DocumentRegion
 from .releases import Release, ReleaseChunk, ReleaseFile
+from .team import Assignment, Comment, Notification
 
 __all__ = [
     "AssessedStance",
     "Assessment",
     "AssessmentRound",
+    "Assignment",
     "Claim",
+    "Comment",
     "Document",
     "DocumentRegion",
     "EvidenceLink",
@@ -26,6 +29,7 @@ __all__ = [
     "ImportJob",
     "ImportUpload",
     "Membership",
+    "Notification",
     "Passage",
     "Project",
     "Release",

@@ -30,6 +30,19 @@ class Project(models.Model):
     credibility_tolerance = models.PositiveSmallIntegerField(
         default=0, help_text="Credibility grades assessors may differ by and still agree."
     )
+    # Team work (issue 14).
+    four_eyes = models.BooleanField(
+        default=True,
+        help_text="Four eyes: nobody accepts or rejects their own claim; "
+        "the review queue hides one's own claims.",
+    )
+    annotate_unassigned = models.BooleanField(
+        default=True,
+        help_text="Annotators may annotate documents that are not assigned to them.",
+    )
+    viewers_may_comment = models.BooleanField(
+        default=False, help_text="Viewers may comment on the claims they can see."
+    )
     # Round-robin position: the user id last asked to assess (services/assessments.py).
     assessor_cursor = models.PositiveIntegerField(default=0, editable=False)
 
