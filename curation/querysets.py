@@ -132,6 +132,12 @@ class ClaimQuerySet(ScopedQuerySet):
             .prefetch_related("topics")
         )
 
+    def decidable_by(self, user):
+        """Without the user's own claims in projects that ask for four eyes (issue 14)."""
+        from .models import Project
+
+        return self.exclude(author=user, project__in=Project.objects.filter(four_eyes=True))
+
     def with_evidence(self):
         """Each claim's evidence links, with passage, document and author, in one query."""
         from .models import EvidenceLink

@@ -233,6 +233,11 @@ class ClaimFilter(filters.FilterSet):
         method="filter_has_evidence",
         label="true / false (also 1 / 0, yes / no)",
     )
+    decidable = filters.ChoiceFilter(
+        choices=[(value, value) for value in TRUE_VALUES],
+        method="filter_decidable",
+        label="true: only claims you may decide (not your own where the project has four eyes)",
+    )
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -268,6 +273,9 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(
             pk__in=EvidenceLink.objects.filter(stance__in=value).values("claim_id")
         )
+
+    def filter_decidable(self, queryset, name, value):
+        return queryset.decidable_by(self.request.user)
 
     def filter_has_evidence(self, queryset, name, value):
         linked = EvidenceLink.objects.values("claim_id")

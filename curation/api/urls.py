@@ -7,6 +7,7 @@ from ..security import DOCS_CSP
 from . import views
 from .agreement import AgreementMatrixView, AgreementView
 from .assessments import AdjudicationViewSet, AssessmentViewSet
+from .assignments import AssignmentViewSet
 from .auth import TokenDetailView, TokenListView, TokenView
 from .imports import ImportJobViewSet
 from .regions import RegionViewSet, document_regions
@@ -32,6 +33,7 @@ router.register("imports", ImportJobViewSet)
 router.register("assessments", AssessmentViewSet)
 router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 router.register("regions", RegionViewSet)
+router.register("assignments", AssignmentViewSet)  # issue 14
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -13,10 +13,15 @@ def reviewed_projects(user) -> QuerySet[Project]:
 
 
 def waiting_claims(user, filters: dict[str, str] | None = None) -> QuerySet[Claim]:
-    """Submitted claims of the user's reviewed projects, narrowed by the queue's filters
+    """Submitted claims of the user's reviewed projects (not their own where the project
+    has four eyes), narrowed by the queue's filters
     (project, document, topic, author) with the API's own FilterSet, so the count the
     page shows and the claims the API lists agree."""
-    claims = Claim.objects.visible_to(user, Role.REVIEWER).filter(status=ClaimStatus.SUBMITTED)
+    claims = (
+        Claim.objects.visible_to(user, Role.REVIEWER)
+        .filter(status=ClaimStatus.SUBMITTED)
+        .decidable_by(user)  # four eyes: one's own claims wait for someone else
+    )
     wanted = {name: value for name, value in (filters or {}).items() if value}
     if not wanted:
         return claims

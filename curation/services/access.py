@@ -80,11 +80,12 @@ def require_role(user, project: Project | int, minimum: Role) -> Role:
     return _checked(role_for(user, project), minimum)
 
 
-def require_roles(user, project_ids, minimum: Role) -> None:
-    """`require_role` for several projects, in one query."""
+def require_roles(user, project_ids, minimum: Role) -> dict[int, Role]:
+    """`require_role` for several projects, in one query; the roles it read."""
     roles = {} if _acts_as_owner(user) else roles_by_project(user)
     for project_id in project_ids:
         _checked(role_among(user, roles, project_id), minimum)
+    return roles
 
 
 def can_edit_claim(user, claim: Claim, role: Role | None) -> bool:

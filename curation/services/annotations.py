@@ -15,6 +15,7 @@ from ..exceptions import DeleteRefused, ItemsInvalid, StaleVersion
 from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
 from ..text import SpanError, check_span, locate_quote, normalize_quote, quote_context
 from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
+from .assignments import unassigned_guard
 from .history import diff, history_entry, history_record, snapshot, tracked_update
 from .quotes import span_error
 
@@ -166,7 +167,8 @@ def claims_create(*, actor, drafts: Sequence[ClaimDraft]) -> list[Claim]:
     invalid draft by its index.
     """
     documents = [draft.passage.document for draft in drafts]
-    require_roles(actor, {document.project_id for document in documents}, Role.ANNOTATOR)
+    roles = require_roles(actor, {document.project_id for document in documents}, Role.ANNOTATOR)
+    unassigned_guard(actor, documents, roles)  # issue 14: project.annotate_unassigned
     claims, topics, errors = [], [], {}
     for index, (draft, document) in enumerate(zip(drafts, documents, strict=True)):
         claim = Claim(

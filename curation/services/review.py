@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from ..choices import ClaimStatus, HistoryAction, Role
+from ..choices import ClaimStatus, HistoryAction, NotificationKind, Role
 from ..exceptions import InvalidTransition
-from ..models import Claim
+from ..models import Claim, Project
 from .access import can_edit_claim, can_submit_claim, role_among, role_for
 from .annotations import bump_version, lock_claim
 from .assessments import assessment_guard, assessors_assign
 from .history import history_record
+from .notifications import notify
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def claim_move(
         )
     if claim.status not in spec.sources:
         raise InvalidTransition(move, claim.status)
+    if move in ("accept", "reject"):
+        four_eyes_guard(actor, claim, move)
     assessment_guard(claim, move)  # no decision while independent assessments are unsettled
     previous = claim.status
     decision = spec.target in (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED)
@@ -125,7 +128,38 @@ def claim_move(
     )
     if move == "submit":
         assessors_assign(actor=actor, claim=claim)  # k > 1: ask k members to assess it blind
+    elif move in REVIEW_NEWS:
+        # The author hears of the decision with its note (issue 14). A stand-in project
+        # (only its id is used) spares a query per move.
+        notify(
+            recipients=[claim.author_id],
+            kind=REVIEW_NEWS[move],
+            project=Project(pk=claim.project_id),
+            actor=actor,
+            claim=claim,
+            text=note,
+        )
     return claim
+
+
+REVIEW_NEWS = {
+    "accept": NotificationKind.CLAIM_ACCEPTED,
+    "reject": NotificationKind.CLAIM_REJECTED,
+    "reopen": NotificationKind.CLAIM_REOPENED,
+}
+
+
+def four_eyes_guard(actor, claim: Claim, move: str) -> None:
+    """Where the project asks for four eyes, nobody decides on their own claim (403).
+
+    Asked only of one's own claims, so other reviews cost no query.
+    """
+    if claim.author_id is None or claim.author_id != getattr(actor, "pk", None):
+        return
+    if Project.objects.filter(pk=claim.project_id, four_eyes=True).exists():
+        raise PermissionDenied(
+            f"This project asks for four eyes: someone else must {move} your own claim."
+        )
 
 
 def claim_submit(*, actor, claim, note: str = "", expected_version: int | None = None) -> Claim:

@@ -16,6 +16,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = ["id", "slug", "name", "description", "guidelines", "role", "created_at"]
         fields += ["assessments_per_claim", "assessor_pool", "credibility_tolerance"]  # issue 15
+        fields += ["four_eyes", "annotate_unassigned", "viewers_may_comment"]  # issue 14
         read_only_fields = ["created_at"]
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))

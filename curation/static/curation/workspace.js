@@ -921,7 +921,8 @@ class ReviewPage {
 
   // The queue pages through every submitted claim, a page at a time (cursor pagination).
   async load() {
-    const params = new URLSearchParams({ status: "submitted", ordering: "created_at", page_size: config.pageSize });
+    // decidable: four eyes hides one's own claims, as the server's count does.
+    const params = new URLSearchParams({ status: "submitted", decidable: "true", ordering: "created_at", page_size: config.pageSize });
     for (const [name, value] of Object.entries(config.filters || {})) if (value) params.set(name, value);
     this.list.replaceChildren();
     this.next = `claims/?${params}`;
