@@ -444,6 +444,7 @@ def test_outsider_passage_autocomplete_omits_other_project(
 CURATION_MODELS = {
     "Assessment",  # issue 15
     "AssessmentRound",  # issue 15
+    "Assignment",  # issue 14
     "Claim",
     "Document",
     "DocumentRegion",

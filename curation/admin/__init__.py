@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from . import (  # noqa: F401  (registrations)
     assessments,
+    assignments,
     claims,
     documents,
     imports,

@@ -10,6 +10,7 @@ from ..api.filters import DocumentFilter
 from ..choices import Role
 from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
+from .assignments import AssignFromDocuments
 from .base import HistoryMixin, ScopedAdmin
 from .columns import OneProjectColumns
 from .workspace import document_workspace
@@ -45,7 +46,7 @@ class DocumentAddForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
+class DocumentAdmin(AssignFromDocuments, OneProjectColumns, HistoryMixin, ScopedAdmin):
     list_display = [
         "title",
         "project",

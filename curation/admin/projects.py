@@ -51,6 +51,7 @@ class ProjectAdmin(ScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     fields = ["name", "slug", "description", "guidelines"]
+    fields += ["four_eyes", "annotate_unassigned", "viewers_may_comment"]  # issue 14
     actions = [cut_release]
 
     def project_id_of(self, obj):

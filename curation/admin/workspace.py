@@ -11,6 +11,7 @@ from ..models import Document, Topic
 from ..selectors.assessments import adjudications_waiting, assessments_waiting
 from ..selectors.review_queue import reviewed_projects, waiting_claims
 from ..services import role_for
+from .assignments import workspace_assignment
 
 # No inline script or style, nothing from elsewhere: user text can only ever be text.
 WORKSPACE_CSP = {
@@ -66,6 +67,7 @@ def document_workspace(model_admin, request, pk):
         "topics": list(
             Topic.objects.filter(project_id=document.project_id).values_list("name", flat=True)
         ),
+        "assignment": workspace_assignment(request.user, document.pk, role),  # issue 14
     }
     context = {
         **model_admin.admin_site.each_context(request),
