@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
 from .demo_agreement import build_agreement_demo
+from .demo_assign import build_assign_demo
 from .demo_documents import add_scraped_documents
 from .demo_jobs import build_jobs_demo
 from .models import Project
@@ -314,7 +315,8 @@ def build_demo() -> Project:
         move="accept",
         note="Matches the accord text; second source agrees.",
     )
-    claim_move(actor=rafael, claim=start, move="accept", note="Two sources; the blog is weak.")
+    # Four eyes (issue 14): rafael wrote this one, so the owner decides it.
+    claim_move(actor=olga, claim=start, move="accept", note="Two sources; the blog is weak.")
     claim_move(
         actor=rafael,
         claim=rocket,
@@ -338,4 +340,5 @@ def build_demo() -> Project:
         description="Everything accepted after the first review round.",
     )
     build_jobs_demo(project=project, owner=olga)
+    build_assign_demo(project=project, owner=olga)  # issue 14: assignments in every state
     return project
