@@ -65,7 +65,7 @@ def my_work(user, state: str | None = None) -> QuerySet[Assignment]:
     mine = Assignment.objects.visible_to(user).filter(annotator=user)
     if state:
         mine = mine.filter(state=state)
-    return assignments_listed(mine).order_by(STATE_ORDER, "-updated_at", "pk")
+    return assignments_listed(mine).order_by(STATE_ORDER, "document__title", "pk")
 
 
 def my_work_counts(user) -> dict[str, int]:
