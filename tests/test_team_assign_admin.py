@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from curation.choices import AssignmentState
-from curation.models import Assignment, HistoryEntry
+from curation.choices import AssignmentState, ClaimStatus
+from curation.models import Assignment, Claim, HistoryEntry
 from curation.services import assignments as service
 
 from .factories import ClaimFactory, DocumentFactory, PassageFactory
@@ -201,3 +201,21 @@ def test_the_workspace_offers_start_then_done(client, owner, annotator, document
     assert json.dumps(config)  # it goes into the page as JSON
     other = client.get(reverse("admin:curation_document_workspace", args=[documents[1].pk]))
     assert other.context["config"]["assignment"] is None
+
+
+def test_four_eyes_in_the_admin_refuses_accepting_ones_own_claim(client, project, reviewer):
+    project.four_eyes = True
+    project.save()
+    claim = ClaimFactory(
+        passage=PassageFactory(document=DocumentFactory(project=project)),
+        author=reviewer,
+        status=ClaimStatus.SUBMITTED,
+    )
+    client.force_login(staff(reviewer))
+    answer = client.post(
+        reverse("admin:curation_claim_changelist"),
+        {"action": "accept_claims", ACTION_CHECKBOX_NAME: [claim.pk], "confirm": "yes"},
+        follow=True,
+    )
+    assert "someone else must accept your own claim" in answer.text
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.SUBMITTED
