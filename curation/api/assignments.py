@@ -43,8 +43,11 @@ class ClaimCountsSerializer(serializers.Serializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     document_title = serializers.CharField(source="document.title", read_only=True)
     annotator = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null when there is none, or the account was deleted.
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assigned_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     claims = ClaimCountsSerializer(
         source="*", read_only=True, help_text="The annotator's claims on the document by status."
     )
