@@ -8,6 +8,7 @@ from . import views
 from .agreement import AgreementMatrixView, AgreementView
 from .assessments import AdjudicationViewSet, AssessmentViewSet
 from .auth import TokenDetailView, TokenListView, TokenView
+from .discussion import CommentViewSet, NotificationViewSet
 from .imports import ImportJobViewSet
 from .regions import RegionViewSet, document_regions
 
@@ -32,6 +33,8 @@ router.register("imports", ImportJobViewSet)
 router.register("assessments", AssessmentViewSet)
 router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 router.register("regions", RegionViewSet)
+router.register("comments", CommentViewSet)  # issue 14
+router.register("notifications", NotificationViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
