@@ -134,6 +134,11 @@ CLAIMDESK_JOB_MAX_ATTEMPTS = int(os.environ.get("CLAIMDESK_JOB_MAX_ATTEMPTS", "3
 # Seconds between two progress writes of a running job.
 CLAIMDESK_JOB_PROGRESS_SECONDS = float(os.environ.get("CLAIMDESK_JOB_PROGRESS_SECONDS", "0.5"))
 
+# Notifications (issue 14) are in-app; email copies are optional and off by default.
+# Delivery is Django's: configure a mailer (MAILERS) here when switching this on.
+CLAIMDESK_NOTIFY_BY_EMAIL = env_bool("CLAIMDESK_NOTIFY_BY_EMAIL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "claimdesk@localhost")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -182,7 +182,6 @@ def test_email_when_switched_on(
     claim, reviewer, annotator, settings, django_capture_on_commit_callbacks
 ):
     settings.CLAIMDESK_NOTIFY_BY_EMAIL = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     annotator.email = "anna@example.org"
     annotator.save()
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,6 +5,7 @@ exists exactly when the change it reports was committed. Email is optional
 (settings.CLAIMDESK_NOTIFY_BY_EMAIL, off by default) and sent after commit.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from ..choices import NotificationKind
 from ..models import Membership, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -73,7 +76,10 @@ def _email(notifications: list[Notification]) -> None:
         for n in notifications
         if users[n.recipient_id].email
     ]
-    send_mass_mail(messages, fail_silently=True)
+    try:
+        send_mass_mail(messages)
+    except Exception:  # the notifications are committed; a mail server's trouble is logged
+        logger.exception("Could not email %d notification(s).", len(messages))
 
 
 @transaction.atomic
