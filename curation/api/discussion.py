@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from ..choices import NotificationKind
 from ..models import Claim, Comment, Notification
-from ..selectors.comments import comments_for, notifications_for
+from ..selectors.comments import comment_counts, comments_for, notifications_for
 from ..services import comments as service
 from ..services.notifications import notification_read, notifications_read_all
 from .fields import ScopedPrimaryKeyRelatedField
-from .filters import FALSE_VALUES, TRUE_VALUES, IdFilter
+from .filters import FALSE_VALUES, MAX_ID, TRUE_VALUES, IdFilter
 from .permissions import IsActiveUser
 from .preconditions import expected_version
 
@@ -76,6 +76,21 @@ class CommentEditSerializer(serializers.Serializer):
 class RetractSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CountsQuerySerializer(serializers.Serializer):
+    claim = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=1000,
+        help_text="Claim ids (repeat the parameter).",
+    )
+
+
+class CountsSerializer(serializers.Serializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="{claim id: comments}; absent means none."
+    )
 
 
 class CommentFilter(filters.FilterSet):
@@ -182,6 +197,19 @@ class CommentViewSet(
             actor=request.user, comment=comment, expected_version=expected, note=data["note"]
         )
         return self._respond(comment)
+
+
+    @extend_schema(
+        parameters=[CountsQuerySerializer],
+        responses={200: CountsSerializer},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def counts(self, request):
+        """Comments (not retracted) per claim, for a page of claims: `?claim=1&claim=2`."""
+        query = CountsQuerySerializer(data={"claim": request.query_params.getlist("claim")})
+        query.is_valid(raise_exception=True)
+        counts = comment_counts(request.user, query.validated_data["claim"])
+        return Response({"counts": {str(key): value for key, value in counts.items()}})
 
 
 class NotificationSerializer(serializers.ModelSerializer):

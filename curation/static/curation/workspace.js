@@ -5,6 +5,8 @@
 // Unicode code points, the browser UTF-16 code units; Offsets converts at
 // this edge and nowhere else.
 
+import { commentCounts, commentThread } from "./discussion.js";
+
 const config = JSON.parse(document.getElementById("workspace-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 
@@ -676,6 +678,7 @@ class DocumentPage {
     if (claim.permissions.moves.length) parts.push(this.movesForm(claim, message));
     if (claim.permissions.edit) parts.push(this.editForm(claim, message));
     parts.push(this.evidenceSection(claim));
+    parts.push(commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: config.canComment }));
     const history = el("ol", { class: "cd-history" }, el("li", {}, "Loading history…"));
     parts.push(el("h3", {}, "History"), history);
     this.showPanel(...parts);
@@ -934,7 +937,8 @@ class ReviewPage {
     const { data } = await api(this.next);
     this.next = data.next ? data.next.slice(data.next.indexOf(config.api) + config.api.length) : null;
     const reviewable = data.results.filter((claim) => claim.permissions.moves.includes("accept"));
-    this.list.append(...reviewable.map((claim) => this.item(claim)));
+    const counts = await commentCounts(api, reviewable.map((claim) => claim.id)).catch(() => ({}));
+    this.list.append(...reviewable.map((claim) => this.item(claim, counts[claim.id] || 0)));
     this.count();
   }
 
@@ -947,7 +951,7 @@ class ReviewPage {
     if (total) total.textContent = String(this.waiting);
   }
 
-  item(claim) {
+  item(claim, comments = 0) {
     const note = el("textarea", { name: "note", rows: 2, "aria-label": "Review note", hidden: true });
     const hint = el("span", { class: "cd-hint", hidden: true });
     const message = el("p", { class: "cd-error", role: "alert" });
@@ -961,7 +965,8 @@ class ReviewPage {
       note, hint, message,
       el("div", { class: "cd-actions" },
         el("button", { type: "button", class: "button move-accept", onclick: () => this.ask(node, "accept") }, "Accept (a)"),
-        el("button", { type: "button", class: "button move-reject", onclick: () => this.ask(node, "reject") }, "Reject (r)")));
+        el("button", { type: "button", class: "button move-reject", onclick: () => this.ask(node, "reject") }, "Reject (r)"),
+        this.discussionToggle(claim, comments)));
     note.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
@@ -974,6 +979,21 @@ class ReviewPage {
     });
     node.parts = { note, hint, message };
     return node;
+  }
+
+  // "Comments (n)" opens the claim's thread under the item (issue 14).
+  discussionToggle(claim, count) {
+    const button = el("button", { type: "button", class: "button cd-comments-toggle", "aria-expanded": "false" }, `Comments (${count})`);
+    let thread = null;
+    button.addEventListener("click", () => {
+      if (!thread) {
+        thread = commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: true,
+          onCount: (n) => { button.textContent = `Comments (${n})`; } });
+        button.closest(".cd-queue-item").append(thread);
+      } else thread.hidden = !thread.hidden;
+      button.setAttribute("aria-expanded", String(!thread.hidden));
+    });
+    return button;
   }
 
   items() {
