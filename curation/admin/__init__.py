@@ -9,6 +9,7 @@ from django.contrib import admin
 from . import (  # noqa: F401  (registrations)
     assessments,
     claims,
+    discussion,
     documents,
     imports,
     projects,

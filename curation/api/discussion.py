@@ -198,7 +198,6 @@ class CommentViewSet(
         )
         return self._respond(comment)
 
-
     @extend_schema(
         parameters=[CountsQuerySerializer],
         responses={200: CountsSerializer},
