@@ -734,7 +734,7 @@ class DocumentPage {
     let who = "";
     try {
       const { data: history } = await api(`claims/${claim.id}/history/`);
-      const last = history[history.length - 1];
+      const last = history.filter((entry) => entry.object_type === "claim").pop();
       if (last) who = ` Last change: ${last.action} by ${last.actor || "system"} at ${new Date(last.at).toLocaleString()} (${Object.keys(last.changes).join(", ") || "no fields"}).`;
     } catch {
       // The conflict itself is what matters; the history is a courtesy.
@@ -759,7 +759,7 @@ class DocumentPage {
       }
       list.replaceChildren(...data.map((entry) => el("li", {},
         el("time", { datetime: entry.at }, new Date(entry.at).toLocaleString()), " ",
-        el("strong", {}, entry.actor || "system"), ` ${entry.action}`,
+        el("strong", {}, entry.actor || "system"), ` ${entry.action}`, entry.object_type === "claim" ? "" : ` ${entry.object_type}`,
         Object.keys(entry.changes).length ? ` (${Object.keys(entry.changes).join(", ")})` : "",
         entry.note ? el("q", {}, entry.note) : null)));
     } catch (failure) {
