@@ -313,3 +313,35 @@ def test_comment_and_notification_lists_do_not_grow_with_rows(claim, reviewer, a
         service.comment_create(actor=reviewer, claim=claim, body=f"@anna more {n}")
     many = (_queries(api, "/api/v1/comments/"), _queries(api, "/api/v1/notifications/"))
     assert few == many == (3, 2)
+
+
+# -- a release one asked for is ready ----------------------------------------------------
+
+
+def test_release_ready_tells_who_asked_for_it(claim, owner, reviewer):
+    from curation.services.release_jobs import release_enqueue
+
+    from .jobs import run_queued_jobs
+
+    release = release_enqueue(actor=owner, project=claim.project, name="June", formats=["jsonl"])
+    assert not Notification.objects.exists()
+    run_queued_jobs()
+    [told] = Notification.objects.all()
+    assert (told.recipient, told.kind, told.release_id) == (
+        owner,
+        NotificationKind.RELEASE_READY,
+        release.pk,
+    )
+    assert "is ready" in told.text
+
+
+def test_comment_counts_for_a_page_of_claims(claim, reviewer, annotator, document):
+    other = ClaimFactory(passage=PassageFactory(document=document, start=11, end=20))
+    service.comment_create(actor=reviewer, claim=claim, body="one")
+    gone = service.comment_create(actor=reviewer, claim=claim, body="two")
+    service.comment_retract(actor=reviewer, comment=gone)
+    api = client_for(annotator)
+    answer = api.get(f"/api/v1/comments/counts/?claim={claim.pk}&claim={other.pk}")
+    assert answer.status_code == 200 and answer.json() == {"counts": {str(claim.pk): 1}}
+    assert api.get("/api/v1/comments/counts/?claim=x").status_code == 400
+    assert api.get("/api/v1/comments/counts/").status_code == 400
