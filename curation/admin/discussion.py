@@ -65,6 +65,10 @@ class NotificationAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Your notifications", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="")
     def state(self, obj):
         if obj.read_at is None:

@@ -5,7 +5,9 @@
 // CSRF token are handled in one place. Comment bodies are user text: they reach
 // the page through textContent only (el() makes text nodes), never as markup.
 
-export function commentThread({ claimId, api, el, say, user, canComment, onCount = () => {} }) {
+// onCount(n): the thread's comments (not retracted) were counted; onChange(): a comment
+// was posted, edited or retracted (the claim's history has a new entry).
+export function commentThread({ claimId, api, el, say, user, canComment, onCount = () => {}, onChange = () => {} }) {
   const list = el("ol", { class: "cd-comments", "aria-label": "Comments" }, el("li", {}, "Loading comments…"));
   const message = el("p", { class: "cd-error", role: "alert" });
   const body = el("textarea", { name: "comment", rows: 2, "aria-label": "Comment", placeholder: "Comment; @username tells a member" });
@@ -86,6 +88,7 @@ export function commentThread({ claimId, api, el, say, user, canComment, onCount
         await api(`comments/${comment.id}/`, { method: "PATCH", body: { body: area.value, version: comment.version } });
         say("Comment edited.");
         await load();
+        onChange();
       } catch (failure) {
         message.textContent = failure.message;
       }
@@ -100,6 +103,7 @@ export function commentThread({ claimId, api, el, say, user, canComment, onCount
       await api(`comments/${comment.id}/retract/`, { method: "POST", body: { version: comment.version } });
       say("Comment retracted; the claim's history keeps what it said.");
       await load();
+      onChange();
     } catch (failure) {
       message.textContent = failure.message;
     }
@@ -116,6 +120,7 @@ export function commentThread({ claimId, api, el, say, user, canComment, onCount
       replyTo(null);
       say("Comment posted.");
       await load();
+      onChange();
     } catch (failure) {
       message.textContent = failure.message;
     }

@@ -678,8 +678,9 @@ class DocumentPage {
     if (claim.permissions.moves.length) parts.push(this.movesForm(claim, message));
     if (claim.permissions.edit) parts.push(this.editForm(claim, message));
     parts.push(this.evidenceSection(claim));
-    parts.push(commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: config.canComment }));
     const history = el("ol", { class: "cd-history" }, el("li", {}, "Loading history…"));
+    parts.push(commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: config.canComment,
+      onChange: () => this.loadHistory(claim.id, history) }));
     parts.push(el("h3", {}, "History"), history);
     this.showPanel(...parts);
     this.loadHistory(claim.id, history);
