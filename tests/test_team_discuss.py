@@ -345,3 +345,44 @@ def test_comment_counts_for_a_page_of_claims(claim, reviewer, annotator, documen
     assert answer.status_code == 200 and answer.json() == {"counts": {str(claim.pk): 1}}
     assert api.get("/api/v1/comments/counts/?claim=x").status_code == 400
     assert api.get("/api/v1/comments/counts/").status_code == 400
+
+
+# -- the permission matrix: role × action, own/other project --------------------------
+
+MATRIX = {
+    # role: (create, retrieve, retract someone else's, retrieve someone else's notification)
+    "viewer": (403, 200, 403, 404),
+    "annotator": (201, 200, 403, 404),
+    "reviewer": (201, 200, 403, 404),
+    "owner": (201, 200, 403, 404),
+    "outsider": (400, 404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_permission_matrix(role, request, claim, annotator, other_annotator):
+    user = {
+        "viewer": lambda: request.getfixturevalue("viewer"),
+        "annotator": lambda: annotator,
+        "reviewer": lambda: request.getfixturevalue("reviewer"),
+        "owner": lambda: request.getfixturevalue("owner"),
+        "outsider": lambda: request.getfixturevalue("outsider"),
+    }[role]()
+    theirs = service.comment_create(actor=other_annotator, claim=claim, body="@anna note")
+    someone_elses = Notification.objects.get(recipient=annotator, kind="mentioned")
+    before = (Comment.objects.count(), HistoryEntry.objects.count())
+    api = client_for(user)
+    create, retrieve, retract, notification = MATRIX[role]
+
+    made = api.post("/api/v1/comments/", {"claim": claim.pk, "body": "mine"}, format="json")
+    assert made.status_code == create, made.content
+    if create != 201:
+        assert (Comment.objects.count(), HistoryEntry.objects.count()) == before
+    assert api.get(f"/api/v1/comments/{theirs.pk}/").status_code == retrieve
+    assert api.post(f"/api/v1/comments/{theirs.pk}/retract/").status_code == retract
+    theirs.refresh_from_db()
+    assert theirs.retracted_at is None
+    if user != annotator:
+        assert api.get(f"/api/v1/notifications/{someone_elses.pk}/").status_code == notification
+    own = api.get("/api/v1/notifications/").json()["results"]
+    assert all(Notification.objects.get(pk=row["id"]).recipient == user for row in own)
