@@ -127,3 +127,29 @@ def test_outsider_cannot_post_to_anothers_claim(client, claim, outsider):
     response = client.post(reverse("admin:curation_comment_post", args=[claim.pk]), {"body": "x"})
     assert response.status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_comment_list_is_scoped_and_names_no_other_project(client, claim, reviewer, outsider):
+    from .factories import DocumentFactory
+
+    other_document = DocumentFactory(project=outsider.memberships.get().project)
+    other = ClaimFactory(passage=PassageFactory(document=other_document), author=outsider)
+    service.comment_create(actor=outsider, claim=other, body="Beta's secret")
+    service.comment_create(actor=reviewer, claim=claim, body="Alpha's note")
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:curation_comment_changelist")).content.decode()
+    assert "Alpha&#x27;s note" in page or "Alpha's note" in page
+    assert "Beta" not in page
+
+
+def test_comment_changelist_query_count_does_not_grow(client, claim, reviewer):
+    client.force_login(reviewer)
+    url = reverse("admin:curation_comment_changelist")
+    service.comment_create(actor=reviewer, claim=claim, body="one")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(30):
+        service.comment_create(actor=reviewer, claim=claim, body=f"more {n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)

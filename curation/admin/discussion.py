@@ -131,7 +131,7 @@ class NotificationAdmin(ScopedAdmin):
 @admin.register(Comment)
 class CommentAdmin(ScopedAdmin):
     list_display = ["excerpt", "claim", "author", "created_at", "edited_at", "retracted_at"]
-    list_filter = ["project"]
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["body"]
     list_select_related = ["claim", "author"]
 
