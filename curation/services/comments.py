@@ -20,6 +20,8 @@ from .notifications import notify
 
 # Django usernames are letters, digits and @ . + - _; a mention ends before a
 # trailing full stop ("thanks @anna.") and never starts inside a word or address.
+# A comment names a few people; a bound keeps the lookup one small query.
+MAX_MENTIONS = 50
 MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]*[\w+-])")
 
 
@@ -60,7 +62,7 @@ def _require_commenter(actor, claim: Claim) -> None:
 def _mentioned_members(claim: Claim, body: str) -> list:
     """Active members of the claim's project named in `body`; anyone else is ignored
     without a word, so a mention cannot probe which accounts exist."""
-    names = mentioned_usernames(body)
+    names = mentioned_usernames(body)[:MAX_MENTIONS]
     if not names:
         return []
     members = Membership.objects.filter(project_id=claim.project_id).values("user_id")
