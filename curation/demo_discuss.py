@@ -31,6 +31,12 @@ def build_discuss_demo(*, project, users) -> None:
         comment=note,
         body="@rafael should we grade the ministry source A now that the text is published?",
     )
+    comment_create(
+        actor=rafael,
+        claim=first,
+        parent=note,
+        body="@olga yes: the published text names the ministry as signatory.",
+    )
     if waiting:
         comment_create(
             actor=rafael,
