@@ -41,6 +41,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: its templates/admin/base_site.html frames every admin page (issue 14).
+    "curation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,7 +58,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
-    "curation",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,11 @@ CLAIMDESK_JOB_RECOVER_AFTER = float(os.environ.get("CLAIMDESK_JOB_RECOVER_AFTER"
 CLAIMDESK_JOB_MAX_ATTEMPTS = int(os.environ.get("CLAIMDESK_JOB_MAX_ATTEMPTS", "3"))
 # Seconds between two progress writes of a running job.
 CLAIMDESK_JOB_PROGRESS_SECONDS = float(os.environ.get("CLAIMDESK_JOB_PROGRESS_SECONDS", "0.5"))
+
+# Notifications (issue 14) are in-app; email copies are optional and off by default.
+# Delivery is Django's: configure a mailer (MAILERS) here when switching this on.
+CLAIMDESK_NOTIFY_BY_EMAIL = env_bool("CLAIMDESK_NOTIFY_BY_EMAIL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "claimdesk@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -33,19 +33,20 @@ from .factories import (
 # session + user, then the list filters' choices, the filtered and the full
 # COUNT, the page of rows, and (claims) one prefetch of topics, (releases) one
 # prefetch of their files, or (documents, history) the distinct values of a
-# plain filter and the date hierarchy's MIN/MAX + day list. Identical on SQLite
+# plain filter and the date hierarchy's MIN/MAX + day list, and the header's unread
+# notification count (issue 14: one query on every admin page). Identical on SQLite
 # and PostgreSQL.
 CHANGELIST_QUERIES = {
-    "project": 5,
-    "membership": 6,
-    "source": 6,
-    "document": 10,
-    "passage": 6,
-    "topic": 6,
-    "claim": 9,
-    "evidencelink": 7,
-    "historyentry": 10,
-    "release": 7,
+    "project": 6,
+    "membership": 7,
+    "source": 7,
+    "document": 11,
+    "passage": 7,
+    "topic": 7,
+    "claim": 10,
+    "evidencelink": 8,
+    "historyentry": 11,
+    "release": 8,
 }
 # A staff member who is not a superuser adds one query for their roles (all
 # projects at once, cached on the request) and two for Django's own model
@@ -446,12 +447,14 @@ CURATION_MODELS = {
     "AssessmentRound",  # issue 15
     "Assignment",  # issue 14
     "Claim",
+    "Comment",  # issue 14
     "Document",
     "DocumentRegion",
     "EvidenceLink",
     "HistoryEntry",
     "ImportJob",  # the "Import documents" page (issue 16)
     "Membership",
+    "Notification",  # issue 14
     "Passage",
     "Project",
     "Release",

@@ -15,13 +15,14 @@ pytestmark = pytest.mark.django_db
 # Session and user, the user's roles, the page's own reads (the adjudication
 # queue: its rounds, their assessments, stances and evidence; the agreement page:
 # the selector's reads, see test_agreement_api.py; one more SET LOCAL on PostgreSQL),
-# and the admin's sidebar. The review queue: two more for issue 15 (waiting, disputed).
+# the admin's sidebar and the header's unread notification count (issue 14).
+# The review queue: two more for issue 15 (waiting, disputed).
 PINNED = {
-    "/admin/curation/assessment/": 8,
-    "/admin/curation/assessmentround/": 8,
-    "/admin/curation/assessmentround/adjudication/": 9,
-    "/admin/curation/assessmentround/agreement/": 13,
-    "/admin/curation/claim/review/": 10,
+    "/admin/curation/assessment/": 9,
+    "/admin/curation/assessmentround/": 9,
+    "/admin/curation/assessmentround/adjudication/": 10,
+    "/admin/curation/assessmentround/agreement/": 14,
+    "/admin/curation/claim/review/": 11,
 }
 PAGES = list(PINNED)
 

@@ -44,6 +44,7 @@ from curation.exports.rows import ReleaseFilter
 from curation.exports.tabular import FORMULA_STARTS
 from curation.models import (
     Claim,
+    Comment,
     Document,
     EvidenceLink,
     Passage,
@@ -207,6 +208,13 @@ PASSAGES = {
     9310: (9203, "An anonymous blog"),
 }
 # pk: claim fields; author/reviewer by username, topics by name.
+# Comments on claim 9401 (issue 14): author, parent, body, retracted.
+COMMENTS = {
+    9701: ("rafael", None, "Which minutes, @anna? 🤔", False),
+    9702: ("anna", 9701, "The ministry's, page 4.", False),
+    9703: ("victor", None, "", True),
+}
+
 CLAIMS = {
     9401: {  # mixed evidence: supports + refutes + qualifies → NOT ENOUGH INFO
         "passage": 9301,
@@ -374,6 +382,21 @@ def build_golden() -> Golden:
             note=note,
             author=users["anna"],
         )
+    # Issue 14: a discussed claim — a comment with a mention, a reply, a retracted one.
+    for pk, (author, parent, body, retracted) in COMMENTS.items():
+        comment = Comment.objects.create(
+            pk=pk,
+            uuid=fixed_uuid(pk),
+            project=project,
+            claim_id=9401,
+            parent_id=parent,
+            author=users[author],
+            body=body,
+            retracted_at=REVIEWED if retracted else None,
+        )
+        if "@anna" in body:
+            comment.mentions.set([users["anna"]])
+    Comment.objects.filter(pk__gte=9000).update(created_at=CREATED)
     # Freeze every exported timestamp, and let the sequences continue after the
     # explicit keys (PostgreSQL does not move them on explicit inserts).
     Project.objects.filter(pk=project.pk).update(created_at=CREATED)
@@ -381,7 +404,7 @@ def build_golden() -> Golden:
         model.objects.filter(pk__gte=9000).update(created_at=CREATED, updated_at=CREATED)
     Passage.objects.filter(pk__gte=9000).update(created_at=CREATED)
     statements = connection.ops.sequence_reset_sql(
-        no_style(), [Source, Document, Passage, Claim, EvidenceLink]
+        no_style(), [Source, Document, Passage, Claim, EvidenceLink, Comment]
     )
     with connection.cursor() as cursor:
         for sql in statements:
@@ -918,8 +941,18 @@ def test_fixture_release_loads_into_an_empty_database(golden, tmp_path):
     assert Passage.objects.count() == 9  # the draft's own passage is not in the release
     # Users come back by username only: inactive, without a usable password.
     loaded = list(get_user_model().objects.order_by("username"))
-    assert [u.username for u in loaded] == ["anna", "olga", "rafael"]
+    # victor: the author of a (retracted) comment (issue 14).
+    assert [u.username for u in loaded] == ["anna", "olga", "rafael", "victor"]
     assert not any(u.is_active or u.has_usable_password() for u in loaded)
+    comments = Comment.objects.order_by("created_at", "uuid")
+    assert [
+        (c.author.username, c.body, [u.username for u in c.mentions.all()]) for c in comments
+    ] == [
+        ("rafael", "Which minutes, @anna? 🤔", ["anna"]),
+        ("anna", "The ministry's, page 4.", []),
+        ("victor", "", []),
+    ]
+    assert comments[1].parent == comments[0] and comments[2].retracted_at is not None
     # Loading it again changes nothing (natural keys, no duplicates).
     call_command("loaddata", str(path), verbosity=0)
     assert snapshot() == expected

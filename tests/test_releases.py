@@ -69,8 +69,10 @@ ANONYMOUS_STATUSES = {401, 403}
 CUT_QUERIES = {
     ("jsonl",): 9,
     ("jsonl", "csv"): 11,
-    ("fixture",): 26,  # issue 15: + rounds, assessments, stances and their users (5)
-    tuple(ALL_FORMATS): 36,
+    # issue 15: + rounds, assessments, stances and their users (5); issue 14: + the
+    # comments and their authors' and mentioned users' names (3)
+    ("fixture",): 29,
+    tuple(ALL_FORMATS): 39,
 }
 # Plus transaction control, logged as queries: BEGIN and COMMIT, and on
 # PostgreSQL SET TRANSACTION ISOLATION LEVEL REPEATABLE READ.
@@ -79,9 +81,10 @@ TRANSACTION_QUERIES = {"sqlite": 2, "postgresql": 3}
 # queries. On PostgreSQL: the cut exports its snapshot (one query), and each stream
 # runs its query (a server-side cursor) on a connection of its own, once that
 # connection has imported the snapshot (STREAM_CONNECTION_QUERIES).
-# Issue 15 added a fourth stream: the claims' settled assessments.
-ROW_QUERIES = {"sqlite": 4, "postgresql": 1}
-STREAM_CONNECTION_QUERIES = {"sqlite": [], "postgresql": [1, 1, 1, 1]}
+# Issue 15 added a fourth stream: the claims' settled assessments; issue 14 a fifth,
+# their comments.
+ROW_QUERIES = {"sqlite": 5, "postgresql": 1}
+STREAM_CONNECTION_QUERIES = {"sqlite": [], "postgresql": [1, 1, 1, 1, 1]}
 # Plus, per 1 MiB chunk (these files are one chunk each), its INSERT on SQLite. On
 # PostgreSQL the writer thread stores chunks through psycopg's connection, which
 # Django does not log.
@@ -730,7 +733,7 @@ def test_streams_read_on_the_cuts_connection_when_no_other_can_be_opened(
     assert second.claim_count == first.claim_count == 4
     files = [release.files.get().data_files for release in (first, second)]
     assert files[0] == files[1]  # the same claims.jsonl, byte for byte
-    assert caplog.text.count("could not open its own connection") == 4  # four streams
+    assert caplog.text.count("could not open its own connection") == 5  # five streams (issue 14)
 
 
 @pytest.mark.postgres
@@ -783,7 +786,7 @@ def test_row_streams_read_the_cuts_snapshot_on_their_own_connections(
     assert release.claim_count == len(before)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        assert len(backends | {cursor.fetchone()[0]}) == 5  # four streams, and the cut
+        assert len(backends | {cursor.fetchone()[0]}) == 6  # five streams (issue 14), the cut
 
 
 def test_download_and_list_query_counts_do_not_grow(

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registrations)
     assessments,
     assignments,
     claims,
+    discussion,
     documents,
     imports,
     projects,

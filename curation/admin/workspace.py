@@ -12,6 +12,7 @@ from ..selectors.assessments import adjudications_waiting, assessments_waiting
 from ..selectors.review_queue import reviewed_projects, waiting_claims
 from ..services import role_for
 from .assignments import workspace_assignment
+from ..services.comments import may_comment
 
 # No inline script or style, nothing from elsewhere: user text can only ever be text.
 WORKSPACE_CSP = {
@@ -63,6 +64,7 @@ def document_workspace(model_admin, request, pk):
         "projectId": document.project_id,
         "role": role.value,
         "canAnnotate": role.allows(Role.ANNOTATOR),
+        "canComment": may_comment(role, document.project),  # issue 14
         "canGradeSource": role.allows(Role.OWNER) and document.source_id is not None,
         "topics": list(
             Topic.objects.filter(project_id=document.project_id).values_list("name", flat=True)

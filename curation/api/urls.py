@@ -9,6 +9,7 @@ from .agreement import AgreementMatrixView, AgreementView
 from .assessments import AdjudicationViewSet, AssessmentViewSet
 from .assignments import AssignmentViewSet
 from .auth import TokenDetailView, TokenListView, TokenView
+from .discussion import CommentViewSet, NotificationViewSet
 from .imports import ImportJobViewSet
 from .regions import RegionViewSet, document_regions
 
@@ -34,6 +35,8 @@ router.register("assessments", AssessmentViewSet)
 router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 router.register("regions", RegionViewSet)
 router.register("assignments", AssignmentViewSet)  # issue 14
+router.register("comments", CommentViewSet)  # issue 14
+router.register("notifications", NotificationViewSet)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

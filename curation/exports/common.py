@@ -91,7 +91,21 @@ def claim_json(row: ClaimRow) -> dict:
         # Issue 15: only claims that were independently assessed carry the key.
         **({"assessments": [assessment_json(a) for a in row.assessments]}
            if row.assessments else {}),
+        # Issue 14: only claims that were discussed carry the key.
+        **({"comments": [comment_json(c) for c in row.comments]} if row.comments else {}),
     }  # fmt: skip
+
+
+def comment_json(comment) -> dict:
+    return {
+        "id": comment.uuid,
+        "parent": comment.parent,
+        "author": comment.author,
+        "body": comment.body,
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "retracted_at": comment.retracted_at,
+    }
 
 
 def assessment_json(assessment) -> dict:

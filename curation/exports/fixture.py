@@ -25,6 +25,7 @@ from ..models import (
     Assessment,
     AssessmentRound,
     Claim,
+    Comment,
     Document,
     EvidenceLink,
     Passage,
@@ -37,7 +38,8 @@ from .common import FormatWriter, iso
 README = """\
 `fixture.json`: a Django fixture with natural keys holding exactly the objects
 of this release: the project, the sources and documents of its claims and
-evidence, the passages, topics, claims and evidence links.
+evidence, the passages, topics, claims and evidence links, settled assessments
+and the claims' comments (with their mentions).
 `users.json`: the users they name (username only, inactive, no password).
 
 Into an empty Claimdesk:
@@ -116,6 +118,9 @@ class FixtureWriter(FormatWriter):
             ).prefetch_related(Prefetch("topics", Topic.objects.select_related("project"))),
             evidence.select_related("claim", "passage__document__project", "author"),
             *_assessments(claims),  # issue 15
+            _comments(claims)  # issue 14
+            .select_related("project", "claim", "parent", "author")
+            .prefetch_related("mentions"),
         ]
         for queryset in querysets:
             objects = queryset.order_by("pk").iterator(SERIALIZE_CHUNK)
@@ -137,6 +142,9 @@ class FixtureWriter(FormatWriter):
                 AssessmentRound.objects.filter(claim__in=claims.values("pk")).values_list(
                     "adjudicator__username", flat=True
                 ),
+                # Issue 14: who commented and who was mentioned.
+                _comments(claims).values_list("author__username", flat=True),
+                _comments(claims).values_list("mentions__username", flat=True),
                 passages.values_list("created_by__username", flat=True),
                 documents.values_list("created_by__username", flat=True),
             )
@@ -152,6 +160,11 @@ class FixtureWriter(FormatWriter):
                     "date_joined": iso(self.release.created_at),
                 },
             }
+
+
+def _comments(claims):
+    """The claims' discussion (issue 14), retracted comments included (body empty)."""
+    return Comment.objects.filter(claim__in=claims.values("pk"))
 
 
 def _assessments(claims) -> list:

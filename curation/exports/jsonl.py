@@ -17,6 +17,10 @@ A passage: `document` (`id`, `title`, `url`, `doi`, `sha256` of the text),
 `exact` (equals text[start:end]), `prefix`, `suffix` (context).
 Evidence: `id`, `stance` (supports / refutes / qualifies), `note`, `author`,
 `passage`.
+A claim that was discussed also has `comments`, oldest first: `id`, `parent`
+(the `id` of the comment it replies to, or null), `author`, `body` (mentions are
+the `@username`s in it; empty once retracted), `created_at`, `edited_at`,
+`retracted_at`.
 
 Each document line: `id` (the `passage.document.id` above), `title`, `url`,
 `doi`, `language`, `authors`, `published_on`, `metadata`, `source` (`name`,

@@ -1,8 +1,9 @@
 """The one row iterator every export format is fed by.
 
-Three queries stream side by side, each ordered by claim id (server-side
+Five queries stream side by side, each ordered by claim id (server-side
 cursors on PostgreSQL, batched fetches on SQLite): the claims with their
-passage, document and source; their evidence links; their topics. A merge on
+passage, document and source; their evidence links; their topics; their
+settled assessments (issue 15); their comments (issue 14). A merge on
 claim id assembles one ClaimRow at a time, so memory does not grow with the
 release and the number of queries does not grow with the number of claims.
 
@@ -26,7 +27,7 @@ from django.db.models import QuerySet
 from psycopg import sql as pg_sql
 
 from .. import grading
-from ..models import Assessment, Claim, EvidenceLink
+from ..models import Assessment, Claim, Comment, EvidenceLink
 from ..selectors.releases import ReleaseFilter  # noqa: F401 (where callers found it)
 from .background import prefetched
 from .sql import IsoTimestamp, UuidText
@@ -86,6 +87,8 @@ class ClaimRow:
     evidence: list[EvidenceRow] = field(default_factory=list)
     # Issue 15: assessments of the claim's settled rounds (open ones are blind).
     assessments: list["AssessmentRow"] = field(default_factory=list)
+    # Issue 14: the claim's discussion, oldest first (retracted ones keep their place).
+    comments: list["CommentRow"] = field(default_factory=list)
 
     @property
     def grade(self) -> str:
@@ -102,6 +105,17 @@ class AssessmentRow:
     kind: str
     submitted_at: str
     stances: dict[str, str] = field(default_factory=dict)  # evidence uuid -> stance
+
+
+@dataclass(slots=True)
+class CommentRow:
+    uuid: str
+    parent: str | None  # the uuid of the comment it replies to
+    author: str | None
+    body: str  # empty once retracted
+    created_at: str
+    edited_at: str | None
+    retracted_at: str | None
 
 
 def _passage_columns(prefix: str) -> list[str]:
@@ -153,6 +167,16 @@ ASSESSMENT_COLUMNS = [
     UuidText("stances__evidence__uuid"),
     "stances__stance",
 ]
+COMMENT_COLUMNS = [
+    "claim_id",
+    UuidText("uuid"),
+    UuidText("parent__uuid"),
+    "author__username",
+    "body",
+    IsoTimestamp("created_at"),
+    IsoTimestamp("edited_at"),
+    IsoTimestamp("retracted_at"),
+]
 EVIDENCE_COLUMNS = [
     "claim_id",
     "id",
@@ -189,6 +213,9 @@ def claim_rows(
         .exclude(round__state="open")
         .order_by("claim_id", "round__number", "assessor__username", "id", "stances__id")
         .values_list(*ASSESSMENT_COLUMNS),
+        Comment.objects.filter(claim__in=claim_ids)
+        .order_by("claim_id", "created_at", "id")
+        .values_list(*COMMENT_COLUMNS),
     ]
     # psycopg's connections are thread-safe (one statement at a time); sqlite3's are
     # not shared between threads here, and a local file has no wait worth overlapping.
@@ -262,8 +289,13 @@ def _batches(cursor, size: int) -> Iterator[list[tuple]]:
 
 
 def _merged(
-    claims: Iterator, evidence: Iterator, topics: Iterator, assessments: Iterator | None = None
+    claims: Iterator,
+    evidence: Iterator,
+    topics: Iterator,
+    assessments: Iterator | None = None,
+    comments: Iterator | None = None,
 ) -> Iterator[ClaimRow]:
+    next_comment = next(comments, None) if comments is not None else None
     next_evidence = next(evidence, None)
     next_topic = next(topics, None)
     next_assessment = next(assessments, None) if assessments is not None else None
@@ -286,4 +318,7 @@ def _merged(
             if next_assessment[8] is not None:
                 row.assessments[-1].stances[next_assessment[8]] = next_assessment[9]
             next_assessment = next(assessments, None)
+        while next_comment is not None and next_comment[0] == claim_id:
+            row.comments.append(CommentRow(*next_comment[1:]))
+            next_comment = next(comments, None)
         yield row

@@ -5,14 +5,18 @@ exists exactly when the change it reports was committed. Email is optional
 (settings.CLAIMDESK_NOTIFY_BY_EMAIL, off by default) and sent after commit.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import timezone
 
 from ..choices import NotificationKind
 from ..models import Membership, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -72,4 +76,23 @@ def _email(notifications: list[Notification]) -> None:
         for n in notifications
         if users[n.recipient_id].email
     ]
-    send_mass_mail(messages, fail_silently=True)
+    try:
+        send_mass_mail(messages)
+    except Exception:  # the notifications are committed; a mail server's trouble is logged
+        logger.exception("Could not email %d notification(s).", len(messages))
+
+
+@transaction.atomic
+def notification_read(*, actor, notification: Notification | int) -> Notification:
+    """Mark one of the actor's own notifications read (already read: unchanged)."""
+    found = Notification.objects.visible_to(actor).get(pk=getattr(notification, "pk", notification))
+    if found.read_at is None:
+        found.read_at = timezone.now()
+        found.save(update_fields=["read_at"])
+    return found
+
+
+@transaction.atomic
+def notifications_read_all(*, actor) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())

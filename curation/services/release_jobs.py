@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ..choices import ExportFormat, ReleaseStatus, Role
+from ..choices import ExportFormat, NotificationKind, ReleaseStatus, Role
 from ..exports.rows import ReleaseFilter
 from ..models import Project, Release, ReleaseFile
 from ..selectors.releases import release_claims
@@ -27,6 +27,7 @@ from .jobs import (
     job_lock,
     job_retry,
 )
+from .notifications import notify
 from .releases import (
     RELEASE_COUNT_FIELDS,
     checked_formats,
@@ -124,11 +125,22 @@ def release_run(*, release_id: int) -> str:
             progress.close()
         # After the files' commit, not in it: the progress writes changed this row since
         # the cut's snapshot was taken, which REPEATABLE READ would refuse to update.
-        Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
-            status=ReleaseStatus.READY,
-            finished_at=timezone.now(),
-            progress_done=release.claim_count,
-            progress_total=release.claim_count,
-            **{field: getattr(release, field) for field in RELEASE_COUNT_FIELDS},
-        )
+        with transaction.atomic():
+            marked = Release.objects.filter(pk=release.pk, status=ReleaseStatus.RUNNING).update(
+                status=ReleaseStatus.READY,
+                finished_at=timezone.now(),
+                progress_done=release.claim_count,
+                progress_total=release.claim_count,
+                **{field: getattr(release, field) for field in RELEASE_COUNT_FIELDS},
+            )
+            if marked and release.created_by_id:
+                # Issue 14: whoever asked for the cut is told it can be downloaded.
+                notify(
+                    recipients=[release.created_by_id],
+                    kind=NotificationKind.RELEASE_READY,
+                    project=release.project,
+                    release=release,
+                    text=f"Release {release.version} “{release.name}” is ready "
+                    f"({release.claim_count} claims).",
+                )
         return f"cut {release.claim_count} claims"

@@ -5,6 +5,8 @@
 // Unicode code points, the browser UTF-16 code units; Offsets converts at
 // this edge and nowhere else.
 
+import { commentCounts, commentThread } from "./discussion.js";
+
 const config = JSON.parse(document.getElementById("workspace-config").textContent);
 const csrfToken = document.querySelector("[name=csrfmiddlewaretoken]").value;
 
@@ -677,6 +679,8 @@ class DocumentPage {
     if (claim.permissions.edit) parts.push(this.editForm(claim, message));
     parts.push(this.evidenceSection(claim));
     const history = el("ol", { class: "cd-history" }, el("li", {}, "Loading history…"));
+    parts.push(commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: config.canComment,
+      onChange: () => this.loadHistory(claim.id, history) }));
     parts.push(el("h3", {}, "History"), history);
     this.showPanel(...parts);
     this.loadHistory(claim.id, history);
@@ -731,7 +735,7 @@ class DocumentPage {
     let who = "";
     try {
       const { data: history } = await api(`claims/${claim.id}/history/`);
-      const last = history[history.length - 1];
+      const last = history.filter((entry) => entry.object_type === "claim").pop();
       if (last) who = ` Last change: ${last.action} by ${last.actor || "system"} at ${new Date(last.at).toLocaleString()} (${Object.keys(last.changes).join(", ") || "no fields"}).`;
     } catch {
       // The conflict itself is what matters; the history is a courtesy.
@@ -756,7 +760,7 @@ class DocumentPage {
       }
       list.replaceChildren(...data.map((entry) => el("li", {},
         el("time", { datetime: entry.at }, new Date(entry.at).toLocaleString()), " ",
-        el("strong", {}, entry.actor || "system"), ` ${entry.action}`,
+        el("strong", {}, entry.actor || "system"), ` ${entry.action}`, entry.object_type === "claim" ? "" : ` ${entry.object_type}`,
         Object.keys(entry.changes).length ? ` (${Object.keys(entry.changes).join(", ")})` : "",
         entry.note ? el("q", {}, entry.note) : null)));
     } catch (failure) {
@@ -935,7 +939,8 @@ class ReviewPage {
     const { data } = await api(this.next);
     this.next = data.next ? data.next.slice(data.next.indexOf(config.api) + config.api.length) : null;
     const reviewable = data.results.filter((claim) => claim.permissions.moves.includes("accept"));
-    this.list.append(...reviewable.map((claim) => this.item(claim)));
+    const counts = await commentCounts(api, reviewable.map((claim) => claim.id)).catch(() => ({}));
+    this.list.append(...reviewable.map((claim) => this.item(claim, counts[claim.id] || 0)));
     this.count();
   }
 
@@ -948,7 +953,7 @@ class ReviewPage {
     if (total) total.textContent = String(this.waiting);
   }
 
-  item(claim) {
+  item(claim, comments = 0) {
     const note = el("textarea", { name: "note", rows: 2, "aria-label": "Review note", hidden: true });
     const hint = el("span", { class: "cd-hint", hidden: true });
     const message = el("p", { class: "cd-error", role: "alert" });
@@ -962,7 +967,8 @@ class ReviewPage {
       note, hint, message,
       el("div", { class: "cd-actions" },
         el("button", { type: "button", class: "button move-accept", onclick: () => this.ask(node, "accept") }, "Accept (a)"),
-        el("button", { type: "button", class: "button move-reject", onclick: () => this.ask(node, "reject") }, "Reject (r)")));
+        el("button", { type: "button", class: "button move-reject", onclick: () => this.ask(node, "reject") }, "Reject (r)"),
+        this.discussionToggle(claim, comments)));
     note.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
@@ -975,6 +981,21 @@ class ReviewPage {
     });
     node.parts = { note, hint, message };
     return node;
+  }
+
+  // "Comments (n)" opens the claim's thread under the item (issue 14).
+  discussionToggle(claim, count) {
+    const button = el("button", { type: "button", class: "button cd-comments-toggle", "aria-expanded": "false" }, `Comments (${count})`);
+    let thread = null;
+    button.addEventListener("click", () => {
+      if (!thread) {
+        thread = commentThread({ claimId: claim.id, api, el, say, user: config.user, canComment: true,
+          onCount: (n) => { button.textContent = `Comments (${n})`; } });
+        button.closest(".cd-queue-item").append(thread);
+      } else thread.hidden = !thread.hidden;
+      button.setAttribute("aria-expanded", String(!thread.hidden));
+    });
+    return button;
   }
 
   items() {
