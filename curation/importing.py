@@ -14,10 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .extract import extract_metadata, format_for_path, read_html
-from .extract.language import detect_language, warm_up
+from .extract.language import warm_up
 from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
-from .services.regions import main_text_sample
 from .text import UndecodableText, decode_document, normalize_text
 
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -48,7 +47,7 @@ def read_documents(
     if jobs < 1 or len(files) < 200:  # A pool costs more than it saves on few files.
         yield from map(read, files)
         return
-    warm_up()  # Loaded before forking, so the readers share the model's pages.
+    warm_up()  # The main process detects languages; loaded before forking, pages shared.
     # Fork: workers start at once with Django loaded. They never touch the database,
     # and multiprocessing ends them with os._exit, so the DB sockets they inherit
     # are neither used nor closed (the parent's transaction stays intact).
@@ -86,11 +85,10 @@ def document_input(
         text, found, main_lines = normalize_text(reading.text), reading.metadata, reading.main_lines
     else:
         found = extract_metadata(text, fmt)
-    # Regions and language here, in the reader processes with --jobs: the main process
-    # (validation, COPY, history) is the slower side of the pipeline, so work moved to
-    # the readers is hidden behind it (docs/benchmarks.md).
+    # Regions here, in the worker processes with --jobs (beside the other parsing); the
+    # language in the import service, in the main process: readers were the slower
+    # side of the pipeline, so this split keeps the import rate (docs/benchmarks.md).
     regions = detect_regions(text, main_lines)
-    language = language or found.get("language") or detect_language(main_text_sample(text, regions))
     published = found.get("published_on") or ""
     return DocumentInput(
         text=text,
@@ -101,7 +99,7 @@ def document_input(
         container=(found.get("container") or "")[:300],
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
-        language=language[:16],
+        language=(language or found.get("language") or "")[:16],
         regions=regions,
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],

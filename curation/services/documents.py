@@ -92,11 +92,10 @@ def _published(item: DocumentInput) -> tuple[datetime.date | None, str]:
 def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
     text = normalize_text(item.text)
     regions, language = item.regions, item.language
-    # importing.document_input looked for both already (regions not None): a language
-    # it could not tell is not looked for twice.
     if regions is None:
         regions = detect_regions(text)
-        language = language or detect_language(main_text_sample(text, regions))
+    if not language:
+        language = detect_language(main_text_sample(text, regions))
     published_on, published = _published(item)
     document = Document(
         project=project,
