@@ -26,6 +26,7 @@ from ..models import (
     AssessmentRound,
     Claim,
     Document,
+    DocumentRegion,
     EvidenceLink,
     Passage,
     Project,
@@ -37,7 +38,8 @@ from .common import FormatWriter, iso
 README = """\
 `fixture.json`: a Django fixture with natural keys holding exactly the objects
 of this release: the project, the sources and documents of its claims and
-evidence, the passages, topics, claims and evidence links.
+evidence, the documents' regions (boilerplate and repeats), the passages,
+topics, claims and evidence links.
 `users.json`: the users they name (username only, inactive, no password).
 
 Into an empty Claimdesk:
@@ -109,6 +111,10 @@ class FixtureWriter(FormatWriter):
             Project.objects.filter(pk=self.release.project_id),
             sources.select_related("project"),
             documents.select_related("project", "source__project", "created_by"),
+            # Issue 17: the boilerplate and repeats found in (or marked on) those documents.
+            DocumentRegion.objects.filter(document__in=documents.values("pk")).select_related(
+                "document__project", "created_by"
+            ),
             topics.select_related("project"),
             passages.select_related("document__project", "created_by"),
             claims.select_related(
@@ -139,6 +145,9 @@ class FixtureWriter(FormatWriter):
                 ),
                 passages.values_list("created_by__username", flat=True),
                 documents.values_list("created_by__username", flat=True),
+                DocumentRegion.objects.filter(document__in=documents.values("pk")).values_list(
+                    "created_by__username", flat=True
+                ),
             )
         )
         User = get_user_model()
