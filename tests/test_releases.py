@@ -70,9 +70,10 @@ CUT_QUERIES = {
     ("jsonl",): 9,
     ("jsonl", "csv"): 11,
     # issue 15: + rounds, assessments, stances and their users (5); issue 14: + the
-    # comments and their authors' and mentioned users' names (3)
-    ("fixture",): 29,
-    tuple(ALL_FORMATS): 39,
+    # comments and their authors' and mentioned users' names (3); issue 17: + the
+    # documents' regions and their creators (2)
+    ("fixture",): 31,
+    tuple(ALL_FORMATS): 41,
 }
 # Plus transaction control, logged as queries: BEGIN and COMMIT, and on
 # PostgreSQL SET TRANSACTION ISOLATION LEVEL REPEATABLE READ.

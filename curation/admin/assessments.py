@@ -9,11 +9,13 @@ import functools
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
@@ -80,8 +82,25 @@ class AssessmentAdmin(ScopedAdmin):
     list_display = ["claim", "assessor", "status", "credibility", "kind", "submitted_at"]
     list_filter = ["status", "round__state"]
     list_select_related = ["claim", "assessor"]
-    fields = ["claim", "assessor", "status", "credibility", "kind", "note", "submitted_at"]
+    fields = [
+        "claim",
+        "assessor",
+        "status",
+        "credibility",
+        "kind",
+        "note",
+        "submitted_at",
+        "reassign",
+    ]
     readonly_fields = fields
+
+    @admin.display(description="reassign")
+    def reassign(self, obj):
+        # The page itself answers 404 to anyone but the project's owners.
+        if obj.status != AssessmentStatus.PENDING or obj.round.state != RoundState.OPEN:
+            return "—"
+        link = reverse("admin:curation_assessment_reassign", args=[obj.pk])
+        return format_html('<a href="{}">Reassign to another member (owners)</a>', link)
 
     def get_queryset(self, request):
         return Assessment.objects.visible_to(request.user).select_related(
@@ -99,10 +118,65 @@ class AssessmentAdmin(ScopedAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(functools.partial(assess_view, self))
+        reassign = self.admin_site.admin_view(functools.partial(reassign_view, self))
         return [
             path("<int:pk>/assess/", view, name="curation_assessment_assess"),
+            path("<int:pk>/reassign/", reassign, name="curation_assessment_reassign"),
             *super().get_urls(),
         ]
+
+
+class ReassignForm(forms.Form):
+    assessor = forms.ModelChoiceField(queryset=None, empty_label=None)
+
+
+def reassign_view(model_admin, request, pk):
+    """An owner hands a pending assessment to another eligible member (one service)."""
+    assessment = (
+        Assessment.objects.filter(
+            pk=pk,
+            project__memberships__user=request.user,
+            project__memberships__role=Role.OWNER,
+            status=AssessmentStatus.PENDING,
+            round__state=RoundState.OPEN,
+        )
+        .select_related("claim__passage__document", "round", "assessor", "project")
+        .defer("claim__passage__document__text")
+        .first()
+    )
+    if assessment is None:  # Another project's, not pending, or not an owner: nothing to see.
+        raise Http404(f"No pending assessment with id {pk} that you may reassign.")
+    claim = assessment.claim
+    taken = set(assessment.round.assessments.values_list("assessor_id", flat=True))
+    eligible = [i for i in service.eligible_assessors(assessment.project, claim) if i not in taken]
+    form = ReassignForm(request.POST or None)
+    form.fields["assessor"].queryset = (
+        get_user_model().objects.filter(pk__in=eligible).order_by("username")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.assessment_reassign(
+                actor=request.user, assessment=assessment, assessor=form.cleaned_data["assessor"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _errors_to_form(form, ValidationError(getattr(error, "messages", [str(error)])))
+        else:
+            model_admin.message_user(
+                request,
+                f"Assessment reassigned to {form.cleaned_data['assessor'].get_username()}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:curation_assessment_changelist"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Reassign an assessment",
+        "subtitle": None,
+        "opts": model_admin.opts,
+        "assessment": assessment,
+        "claim": claim,
+        "form": form,
+    }
+    return TemplateResponse(request, "curation/agreement/reassign.html", context)
 
 
 def assess_view(model_admin, request, pk):

@@ -1,7 +1,7 @@
 import functools
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models.functions import Substr
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -272,4 +272,11 @@ class PassageAdmin(ScopedAdmin):
             end=data.get("end"),
             exact=data.get("exact") or None,
         )
+        if passage.quote_match == "loose":
+            self.message_user(
+                request,
+                "The quote matched loosely (its quotes, dashes or spaces differ from the "
+                f"text): stored as the text reads, “{passage.exact}”.",
+                messages.WARNING,
+            )
         obj.pk = passage.pk

@@ -27,6 +27,7 @@ from ..models import (
     Claim,
     Comment,
     Document,
+    DocumentRegion,
     EvidenceLink,
     Passage,
     Project,
@@ -38,8 +39,9 @@ from .common import FormatWriter, iso
 README = """\
 `fixture.json`: a Django fixture with natural keys holding exactly the objects
 of this release: the project, the sources and documents of its claims and
-evidence, the passages, topics, claims and evidence links, settled assessments
-and the claims' comments (with their mentions).
+evidence, the documents' regions (boilerplate and repeats), the passages,
+topics, claims and evidence links, settled assessments and the claims'
+comments (with their mentions).
 `users.json`: the users they name (username only, inactive, no password).
 
 Into an empty Claimdesk:
@@ -111,6 +113,10 @@ class FixtureWriter(FormatWriter):
             Project.objects.filter(pk=self.release.project_id),
             sources.select_related("project"),
             documents.select_related("project", "source__project", "created_by"),
+            # Issue 17: the boilerplate and repeats found in (or marked on) those documents.
+            DocumentRegion.objects.filter(document__in=documents.values("pk")).select_related(
+                "document__project", "created_by"
+            ),
             topics.select_related("project"),
             passages.select_related("document__project", "created_by"),
             claims.select_related(
@@ -147,6 +153,9 @@ class FixtureWriter(FormatWriter):
                 _comments(claims).values_list("mentions__username", flat=True),
                 passages.values_list("created_by__username", flat=True),
                 documents.values_list("created_by__username", flat=True),
+                DocumentRegion.objects.filter(document__in=documents.values("pk")).values_list(
+                    "created_by__username", flat=True
+                ),
             )
         )
         User = get_user_model()

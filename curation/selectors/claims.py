@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
-from ..models import Claim, EvidenceLink, Topic
+from ..models import AssessmentRound, Claim, EvidenceLink, Topic
+from ..models.assessments import OPEN_STATES
 
 # What `ClaimSerializer` reads of a passage: never the document's text.
 _PASSAGE = ("document_id", "start", "end", "exact", "prefix", "suffix", "document__title")
@@ -46,6 +47,11 @@ def claims_for_api(claims: QuerySet) -> QuerySet:
         .annotate(
             has_topics=Exists(Claim.topics.through.objects.filter(claim=OuterRef("pk"))),
             has_evidence=Exists(EvidenceLink.objects.filter(claim=OuterRef("pk"))),
+            # Issue 15: accept/reject wait for its assessments (claim_permissions reads it,
+            # so the review queue offers only the moves the server would allow).
+            assessments_open=Exists(
+                AssessmentRound.objects.filter(claim=OuterRef("pk"), state__in=OPEN_STATES)
+            ),
         )
     )
 

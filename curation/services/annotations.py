@@ -195,7 +195,13 @@ def claims_create(*, actor, drafts: Sequence[ClaimDraft]) -> list[Claim]:
     spans = [draft.passage for draft in drafts if isinstance(draft.passage, Span)]
     created = iter(passages_for(actor, spans))
     for claim, draft in zip(claims, drafts, strict=True):
-        claim.passage = next(created) if isinstance(draft.passage, Span) else draft.passage
+        if isinstance(draft.passage, Span):
+            claim.passage = next(created)
+            # Reported in the answer (issue 17): the passage holds the text's characters,
+            # so a loose match is only visible to the caller now.
+            claim.quote_match = "loose" if draft.passage.loose else "exact"
+        else:
+            claim.passage = draft.passage
     Claim.objects.bulk_create(claims)
     Claim.topics.through.objects.bulk_create(
         Claim.topics.through(claim_id=claim.pk, topic_id=topic.pk)

@@ -90,7 +90,9 @@ def _may(user, claim: Claim, role: Role | None, move: Move) -> bool:
         return False
     if move.name == "submit":
         return can_submit_claim(user, claim, role)
-    return True
+    # assessment_guard's rule, on what the selector read (claims_for_api): no decision
+    # while independent assessments or their adjudication are open (the move answers 409).
+    return not (move.name in ("accept", "reject") and getattr(claim, "assessments_open", False))
 
 
 @transaction.atomic

@@ -116,6 +116,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         min_value=1,
         help_text="Send the version you edited: a stale one answers 412 (so does If-Match).",
     )
+    quote_match = serializers.SerializerMethodField(
+        help_text='In the answer to a create with `passage_input`: "loose" when its quote '
+        "matched only with typographic quotes, dashes or spaces read as plain ones, else "
+        '"exact"; null otherwise.'
+    )
 
     class Meta:
         model = Claim
@@ -143,6 +148,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
             "evidence",
             "permissions",
+            "quote_match",
         ]
         read_only_fields = [
             "uuid",
@@ -160,6 +166,9 @@ class ClaimSerializer(serializers.ModelSerializer):
                 {"passage_id": "Give an existing `passage_id` or a `passage_input`, not both."}
             )
         return attrs
+
+    def get_quote_match(self, claim) -> str | None:
+        return getattr(claim, "quote_match", None)
 
     @extend_schema_field(ClaimPermissionsSerializer)
     def get_permissions(self, claim) -> dict:

@@ -75,7 +75,12 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
         """The claims a write just made or changed, read back as a GET shows them (by
         the serializer that validated the request, if any: its fields are built)."""
         serializer = serializer or s.ClaimSerializer(context=self.get_serializer_context())
-        return [serializer.to_representation(claim) for claim in claims_read(c.pk for c in claims)]
+        matched = {c.pk: c.quote_match for c in claims if hasattr(c, "quote_match")}
+        read = claims_read(c.pk for c in claims)
+        for claim in read:  # How a new claim's quote was found is not stored: carry it over.
+            if claim.pk in matched:
+                claim.quote_match = matched[claim.pk]
+        return [serializer.to_representation(claim) for claim in read]
 
     def _respond(self, claim: Claim, code=status.HTTP_200_OK, serializer=None) -> Response:
         (data,) = self._represent([claim], serializer)

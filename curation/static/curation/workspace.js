@@ -626,7 +626,9 @@ class DocumentPage {
         window.getSelection().removeAllRanges();
         this.addClaim(claim);
         window.claimdeskCreateMs = performance.now() - started;
-        say(`Claim saved: ${claim.statement}`);
+        // A quote typed with other quotes, dashes or spaces was found loosely: say so.
+        const loosely = claim.quote_match === "loose" ? " (the quote matched loosely: its quotes, dashes or spaces differ from the text)" : "";
+        say(`Claim saved${loosely}: ${claim.statement}`);
         this.renderClaim(claim, null);
       } catch (failure) {
         error.textContent = failure.message;
