@@ -80,8 +80,8 @@ class FilterBackend(DjangoFilterBackend):
     Measured 2026-12-05, in-process CPU per `GET /api/v1/claims/?document=` (10
     claims, no topics or evidence; 2,000 documents / 20,000 claims on PostgreSQL,
     ANALYZEd), all filters / the named ones, 4 interleaved pairs of 200 requests:
-    8.41/7.14, 8.49/7.75, 8.96/7.48, 8.86/7.72 ms, median 0.86 (-14 %). Command:
-    docs/benchmarks.md, "Peer benchmark".
+    8.41/7.14, 8.49/7.75, 8.96/7.48, 8.86/7.72 ms, median 0.86 (-14 %). How:
+    docs/benchmarks.md, "Phase e: the claims of one document".
     """
 
     def filter_queryset(self, request, queryset, view):
