@@ -100,7 +100,7 @@ def seed(n_claims: int, n_documents: int) -> dict:
     """Write the bench data set with COPY; returns what the load phases need."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from curation.bulk import bulk_insert
     from curation.choices import ClaimKind, ClaimStatus, Reliability, Role, SourceKind, Stance
@@ -128,7 +128,7 @@ def seed(n_claims: int, n_documents: int) -> dict:
     # Token auth only: no password (hashing one costs a second of PBKDF2).
     owner = user_model.objects.create(username="olga", password="!", is_staff=True)  # noqa: S106
     reviewer = user_model.objects.create(username="rafael", password="!", is_staff=True)  # noqa: S106
-    token = Token.objects.create(user=owner).key
+    token = AuthToken.objects.create(user=owner)[1]
     project = Project.objects.create(slug="bench", name="API bench")
     Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     Membership.objects.create(project=project, user=reviewer, role=Role.REVIEWER)

@@ -11,8 +11,8 @@ from ..models import Document, Topic
 from ..selectors.assessments import adjudications_waiting, assessments_waiting
 from ..selectors.review_queue import reviewed_projects, waiting_claims
 from ..services import role_for
-from .assignments import workspace_assignment
 from ..services.comments import may_comment
+from .assignments import workspace_assignment
 
 # No inline script or style, nothing from elsewhere: user text can only ever be text.
 WORKSPACE_CSP = {

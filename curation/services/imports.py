@@ -129,6 +129,9 @@ def import_create(
             language=language[:16],
             mapping=mapping,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            # Counted here, from the bytes in hand, so that the worker need not read
+            # every upload twice (the count, then the import): 0.2 s of 25 MB.
+            progress_total=sum(_items_in(kind, u.name, u.data) for u in uploads),
         )
         ImportUpload.objects.bulk_create(
             ImportUpload(job=job, index=i, name=u.name[:255], size=len(u.data), data=u.data)
@@ -195,20 +198,24 @@ def _actor(job: ImportJob):
 
 
 def _total_items(job: ImportJob) -> int:
-    total = 0
-    for upload in job.uploads.all():
-        data = bytes(upload.data)
-        found = _kind_of(upload.name) if job.kind == ImportKind.DOCUMENTS else "file"
-        if found == "jsonl":
-            total += sum(1 for line in data.splitlines() if line.strip())
-        elif found == "zip":
-            try:
-                total += len(zip_entries(upload.name, data))
-            except ValidationError:
-                total += 1
-        else:
-            total += 1
-    return total
+    """The progress total, counted when the uploads were stored (jobs queued before
+    that was done count their stored uploads: a second read of every byte)."""
+    if job.progress_total is not None:
+        return job.progress_total
+    return sum(_items_in(job.kind, upload.name, bytes(upload.data)) for upload in job.uploads.all())
+
+
+def _items_in(kind: str, name: str, data: bytes) -> int:
+    """How many outcomes an upload gives: its non-blank lines, its zip's files, or one."""
+    found = _kind_of(name) if kind == ImportKind.DOCUMENTS else "file"
+    if found == "jsonl":
+        return sum(1 for line in data.splitlines() if line.strip())
+    if found == "zip":
+        try:
+            return len(zip_entries(name, data))
+        except ValidationError:
+            return 1
+    return 1
 
 
 def _import_documents(job: ImportJob, progress) -> tuple[dict, list]:

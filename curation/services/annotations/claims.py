@@ -1,141 +1,25 @@
-"""Passages, claims and evidence links: the analyst's annotations."""
+"""Claims: created in batches from passages or spans, edited, deleted, locked."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ..choices import ClaimKind, Credibility, HistoryAction, Role, Stance
-from ..exceptions import DeleteRefused, ItemsInvalid, StaleVersion
-from ..models import Claim, Document, EvidenceLink, HistoryEntry, Passage, Topic
-from ..text import SpanError, check_span, locate_quote, normalize_quote, quote_context
-from .access import can_edit_claim, can_edit_evidence, require_role, require_roles
-from .assignments import unassigned_guard
-from .history import diff, history_entry, history_record, snapshot, tracked_update
-from .quotes import span_error
+from ...choices import ClaimKind, Credibility, HistoryAction, Role
+from ...exceptions import DeleteRefused, ItemsInvalid, StaleVersion
+from ...models import Claim, EvidenceLink, HistoryEntry, Passage, Topic
+from ..access import can_edit_claim, require_role, require_roles
+from ..assignments import unassigned_guard
+from ..history import diff, history_entry, snapshot, tracked_update
+from .passages import Span, passages_for
 
 # What an edit may change and the history records: the admin's form and the API's
 # writable fields follow these (a new editable claim field is added here).
 CLAIM_TRACKED_FIELDS = ("statement", "kind", "attributed_to", "credibility")
 CLAIM_EDITABLE_FIELDS = (*CLAIM_TRACKED_FIELDS, "topics")
-EVIDENCE_EDITABLE_FIELDS = ("stance", "note")
-
-
-def _span_error(error: SpanError) -> ValidationError:
-    return ValidationError({error.field: error.message}, code="invalid_span")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A span of a document's text, checked: offsets, quote and its context."""
-
-    document: Document
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-    loose: bool = False  # found by a quote that matched only loosely (text.locate_quote)
-
-    def passage(self, actor) -> Passage:
-        """The unsaved passage of this span, created by `actor`."""
-        return Passage(
-            document=self.document,
-            start=self.start,
-            end=self.end,
-            exact=self.exact,
-            prefix=self.prefix,
-            suffix=self.suffix,
-            created_by=actor if actor.is_authenticated else None,
-        )
-
-
-def span_resolve(
-    *,
-    document: Document,
-    start: int | None = None,
-    end: int | None = None,
-    exact: str | None = None,
-    prefix: str = "",
-    suffix: str = "",
-) -> Span:
-    """The span at start/end (checked against `exact` if given) or found by quote.
-
-    Offsets are code points of the normalised text. Reads the text only: a
-    ValidationError names the field that is wrong, and nothing was written.
-    """
-    text = document.text
-    loose = False
-    if exact is not None:
-        exact = normalize_quote(exact)
-    try:
-        if start is None and end is None:
-            if not exact:
-                raise SpanError("exact", "Give start and end, or the quote to find.")
-            start, end, loose = locate_quote(
-                text, exact, normalize_quote(prefix or ""), normalize_quote(suffix or "")
-            )
-        elif start is None or end is None:
-            missing = "start" if start is None else "end"
-            raise SpanError(missing, "Give both start and end (or neither, with a quote).")
-        else:
-            check_span(text, start, end, exact)
-    except SpanError as error:
-        raise span_error(document, error) from None
-    before, quote, after = quote_context(text, start, end)
-    return Span(document, start, end, quote, before, after, loose)
-
-
-def passages_for(actor, spans: Sequence[Span]) -> list[Passage]:
-    """The passage of each span, created where it does not exist yet.
-
-    One INSERT … ON CONFLICT DO NOTHING and one SELECT for all of them: no
-    savepoints, and a span created meanwhile by someone else is simply found.
-    (No RETURNING: it is empty for the rows that conflicted.)
-    """
-    if not spans:
-        return []
-    new = {(span.document.pk, span.start, span.end): span.passage(actor) for span in spans}
-    Passage.objects.bulk_create(new.values(), ignore_conflicts=True)
-    which = reduce(or_, (Q(document_id=d, start=s, end=e) for d, s, e in new))
-    found = {(p.document_id, p.start, p.end): p for p in Passage.objects.filter(which)}
-    try:
-        passages = [found[span.document.pk, span.start, span.end] for span in spans]
-    except KeyError:
-        # SQLite's INSERT OR IGNORE also skips rows a CHECK refuses; the spans
-        # were checked above, so this is a bug, not bad input.
-        raise IntegrityError("A passage was not stored: a constraint refused it.") from None
-    for span, passage in zip(spans, passages, strict=True):
-        passage.document = span.document  # loaded already, text included
-    return passages
-
-
-def passage_create(
-    *,
-    actor,
-    document: Document,
-    start: int | None = None,
-    end: int | None = None,
-    exact: str | None = None,
-    prefix: str = "",
-    suffix: str = "",
-) -> Passage:
-    """The passage at start/end or found by quote (see `span_resolve`).
-
-    An existing passage with the same span is returned rather than duplicated.
-    """
-    require_role(actor, document.project_id, Role.ANNOTATOR)
-    span = span_resolve(
-        document=document, start=start, end=end, exact=exact, prefix=prefix, suffix=suffix
-    )
-    passage = passages_for(actor, [span])[0]
-    passage.quote_match = "loose" if span.loose else "exact"
-    return passage
 
 
 def _topics_of_project(project_id: int, topics: Iterable[Topic]) -> list[Topic]:
@@ -357,88 +241,3 @@ def claim_delete(*, actor, claim: Claim, expected_version: int | None = None) ->
         ]
     )
     claim.delete()
-
-
-@transaction.atomic
-def evidence_link(
-    *, actor, claim: Claim, passage: Passage, stance: str = Stance.SUPPORTS, note: str = ""
-) -> EvidenceLink:
-    """Link a passage of any document of the claim's project as evidence."""
-    require_role(actor, claim.project_id, Role.ANNOTATOR)
-    if passage.document.project_id != claim.project_id:
-        raise ValidationError({"passage": "Evidence must come from the claim's project."})
-    link = EvidenceLink(claim=claim, passage=passage, stance=stance, note=note, author=actor)
-    link.full_clean(exclude=["claim", "passage", "author"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            link.save()
-    except IntegrityError:
-        # The unique constraint, not a racy pre-check, decides.
-        raise ValidationError(
-            {"passage": "This passage is already evidence for the claim."}, code="unique"
-        ) from None
-    history_record(
-        actor=actor,
-        obj=link,
-        action=HistoryAction.CREATED,
-        changes={"stance": [None, stance], "passage": [None, passage.pk], "note": [None, note]},
-    )
-    return link
-
-
-def lock_evidence(link: EvidenceLink, expected_version: int | None = None) -> EvidenceLink:
-    """The link's row, locked for this transaction, checked against a version."""
-    locked = (
-        EvidenceLink.objects.select_for_update(of=("self",)).select_related("claim").get(pk=link.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(expected=expected_version, current=locked.version, what="evidence link")
-    return locked
-
-
-@transaction.atomic
-def evidence_update(
-    *, actor, link: EvidenceLink, expected_version: int | None = None, **fields
-) -> EvidenceLink:
-    """Change a link's stance or note (its claim and passage are its identity)."""
-    link = lock_evidence(link, expected_version)
-    role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
-    if not can_edit_evidence(actor, link, role):
-        raise PermissionDenied("Annotators edit only their own evidence links.")
-
-    def save(link: EvidenceLink, changes: dict) -> None:
-        bump_version(link, **{name: getattr(link, name) for name in changes})
-
-    tracked_update(
-        actor=actor,
-        obj=link,
-        data=fields,
-        fields=EVIDENCE_EDITABLE_FIELDS,
-        clean={"exclude": ["claim", "passage", "author"], "validate_constraints": False},
-        save=save,
-    )
-    return link
-
-
-@transaction.atomic
-def evidence_unlink(*, actor, link: EvidenceLink, expected_version: int | None = None) -> None:
-    link = lock_evidence(link, expected_version)
-    role = require_role(actor, link.claim.project_id, Role.ANNOTATOR)
-    if not can_edit_evidence(actor, link, role):
-        raise PermissionDenied("Annotators remove only their own evidence links.")
-    history_record(
-        actor=actor,
-        obj=link,
-        action=HistoryAction.DELETED,
-        changes={"stance": [link.stance, None], "passage": [link.passage_id, None]},
-    )
-    link.delete()
-
-
-@transaction.atomic
-def passage_delete(*, actor, passage: Passage) -> None:
-    """Delete an unused passage (its author, or a reviewer); a used one is protected."""
-    role = require_role(actor, passage.document.project_id, Role.ANNOTATOR)
-    if not role.allows(Role.REVIEWER) and passage.created_by_id != actor.pk:
-        raise PermissionDenied("Annotators delete only passages they created.")
-    passage.delete()
