@@ -27,6 +27,6 @@ def use_lz4(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("curation", "0011_team_assignments_comments_notifications")]
+    dependencies = [("curation", "0012_gaps1517_region_within_document")]
 
     operations = [migrations.RunPython(use_lz4, migrations.RunPython.noop)]
