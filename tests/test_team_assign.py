@@ -514,3 +514,14 @@ def test_my_work_is_one_query(owner, annotator):
         [(row.document.title, row.project.name, row.draft_count) for row in rows]
     assert len(rows) == 20
     assert len(queries) == 1
+
+
+def test_four_eyes_offers_no_decision_on_ones_own_claim(project, reviewer, own_claim):
+    """The claim's `permissions` follow four_eyes_guard, so no page shows a button
+    the server would refuse."""
+    url = f"{API}/claims/{own_claim.pk}/"
+    assert "accept" in client_for(reviewer).get(url).json()["permissions"]["moves"]
+    project.four_eyes = True
+    project.save()
+    moves = client_for(reviewer).get(url).json()["permissions"]["moves"]
+    assert "accept" not in moves and "reject" not in moves

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from ..models import AssessmentRound, Claim, EvidenceLink, Topic
 from ..models.assessments import OPEN_STATES
@@ -52,6 +52,8 @@ def claims_for_api(claims: QuerySet) -> QuerySet:
             assessments_open=Exists(
                 AssessmentRound.objects.filter(claim=OuterRef("pk"), state__in=OPEN_STATES)
             ),
+            # Issue 14: four eyes, so one's own claim offers no accept/reject.
+            project_four_eyes=F("project__four_eyes"),
         )
     )
 

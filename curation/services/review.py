@@ -92,7 +92,13 @@ def _may(user, claim: Claim, role: Role | None, move: Move) -> bool:
         return can_submit_claim(user, claim, role)
     # assessment_guard's rule, on what the selector read (claims_for_api): no decision
     # while independent assessments or their adjudication are open (the move answers 409).
-    return not (move.name in ("accept", "reject") and getattr(claim, "assessments_open", False))
+    if move.name not in ("accept", "reject"):
+        return True
+    # four_eyes_guard's rule, likewise on what the selector read: not one's own claim.
+    own = claim.author_id is not None and claim.author_id == getattr(user, "pk", None)
+    if own and getattr(claim, "project_four_eyes", False):
+        return False
+    return not getattr(claim, "assessments_open", False)
 
 
 @transaction.atomic
