@@ -1,0 +1,189 @@
+"""The project dashboard's figures (issue 14): the selector against hand counts, the
+stats endpoint, the admin page and index, their scoping and query counts."""
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from curation.choices import AssignmentState, ClaimStatus, Role
+from curation.models import Assignment, Claim
+from curation.selectors.dashboard import Window, project_stats
+
+from .factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceLinkFactory,
+    MembershipFactory,
+    PassageFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+SPANS = itertools.count()
+TODAY = date(2026, 11, 25)  # a Wednesday; its week starts on Monday 23 November
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def make_claim(document, author, *, status=ClaimStatus.DRAFT, made=TODAY, decided=None, **kw):
+    """A claim with its timestamps set as if made (and decided) on those days."""
+    claim = ClaimFactory(
+        passage=PassageFactory(document=document, start=next(SPANS) % 40, end=45),
+        author=author,
+        status=status,
+        reviewed_at=at(decided) if decided else None,
+        **kw,
+    )
+    fields = {"created_at": at(made), "updated_at": at(decided or made)}
+    Claim.objects.filter(pk=claim.pk).update(**fields)
+    return claim
+
+
+@pytest.fixture
+def figures_project(project, owner, annotator, other_annotator):
+    """Seven claims, two documents (one without a source), evidence and assignments."""
+    sourced = DocumentFactory(project=project, source__reliability="B")
+    unsourced = DocumentFactory(project=project, source=None)
+    war, trade = TopicFactory(project=project, name="war"), TopicFactory(project=project, name="trade")
+    week_ago, two_weeks_ago = TODAY - timedelta(days=7), TODAY - timedelta(days=14)
+    c1 = make_claim(sourced, annotator, status="accepted", made=two_weeks_ago, decided=week_ago)
+    c2 = make_claim(sourced, annotator, status="rejected", made=two_weeks_ago, decided=TODAY)
+    c3 = make_claim(sourced, annotator, status="submitted", made=week_ago, credibility=5)
+    make_claim(unsourced, other_annotator, status="submitted", made=TODAY, credibility=5)
+    make_claim(unsourced, other_annotator, status="accepted", made=week_ago, decided=TODAY)
+    make_claim(unsourced, other_annotator, made=TODAY, credibility=1)
+    make_claim(unsourced, annotator, made=TODAY - timedelta(days=400))  # before the window
+    c1.topics.add(war)
+    c2.topics.add(war, trade)
+    for claim, stance in [(c1, "supports"), (c1, "refutes"), (c2, "qualifies"), (c3, "supports")]:
+        EvidenceLinkFactory(claim=claim, stance=stance)
+    for document, user, state in [
+        (sourced, annotator, AssignmentState.DONE),
+        (unsourced, annotator, AssignmentState.IN_PROGRESS),
+        (sourced, other_annotator, AssignmentState.ASSIGNED),
+    ]:
+        Assignment.objects.create(
+            project=project,
+            document=document,
+            annotator=user,
+            state=state,
+            done_at=at(TODAY) if state == AssignmentState.DONE else None,
+        )
+    return project
+
+
+def test_window_of_weeks_ends_with_this_weeks_monday():
+    window = Window.ending(TODAY, "week")
+
+    assert window.last == date(2026, 11, 23)
+    assert len(window.starts()) == 12
+    assert window.starts()[0] == date(2026, 9, 7)
+
+
+def test_totals_and_backlog_count_by_status(figures_project):
+    stats = project_stats(figures_project, today=TODAY)
+
+    assert stats["totals"] == {"draft": 2, "submitted": 2, "accepted": 2, "rejected": 1}
+    assert stats["backlog"]["submitted"] == 2
+    assert stats["backlog"]["oldest_age_days"] == 7
+
+
+def test_status_over_time_is_a_cumulative_flow(figures_project):
+    series = project_stats(figures_project, today=TODAY)["status_over_time"]
+
+    assert len(series) == 12
+    by_week = {row["period"]: row for row in series}
+    # Before the window: one claim made 400 days ago, open.
+    assert series[0] == {"period": "2026-09-07", "open": 1, "accepted": 0, "rejected": 0}
+    assert by_week["2026-11-09"] == {"period": "2026-11-09", "open": 3, "accepted": 0, "rejected": 0}
+    assert by_week["2026-11-16"] == {"period": "2026-11-16", "open": 4, "accepted": 1, "rejected": 0}
+    assert by_week["2026-11-23"] == {"period": "2026-11-23", "open": 4, "accepted": 2, "rejected": 1}
+
+
+def test_status_over_time_by_day(figures_project):
+    series = project_stats(figures_project, period="day", today=TODAY)["status_over_time"]
+
+    assert len(series) == 30
+    assert series[-1] == {"period": "2026-11-25", "open": 4, "accepted": 2, "rejected": 1}
+    assert series[-2] == {"period": "2026-11-24", "open": 4, "accepted": 1, "rejected": 0}
+
+
+def test_throughput_counts_claims_per_annotator_per_week(figures_project):
+    throughput = project_stats(figures_project, today=TODAY)["throughput"]
+
+    assert throughput["weeks"][-3:] == ["2026-11-09", "2026-11-16", "2026-11-23"]
+    rows = {row["username"]: row for row in throughput["annotators"]}
+    assert rows["anna"]["counts"][-3:] == [2, 1, 0]
+    assert rows["arno"]["counts"][-3:] == [0, 1, 2]
+    assert rows["anna"]["total"] == 3  # the claim of 400 days ago is outside
+
+
+def test_assignments_per_annotator_and_in_total(figures_project):
+    assignments = project_stats(figures_project, today=TODAY)["assignments"]
+
+    assert assignments["total"] == {"assigned": 1, "in_progress": 1, "done": 1}
+    assert assignments["annotators"] == [
+        {"username": "anna", "assigned": 0, "in_progress": 1, "done": 1},
+        {"username": "arno", "assigned": 1, "in_progress": 0, "done": 0},
+    ]
+
+
+def test_grade_heatmap_counts_no_source_as_f(figures_project):
+    grades = project_stats(figures_project, today=TODAY)["grades"]
+
+    cells = {
+        f"{r}{c}": grades["counts"][i][j]
+        for i, r in enumerate(grades["reliability"])
+        for j, c in enumerate(grades["credibility"])
+        if grades["counts"][i][j]
+    }
+    # Evidence passages belong to documents with sources of their own: not claims.
+    assert cells == {"B2": 2, "B5": 1, "F5": 1, "F2": 2, "F1": 1}
+
+
+def test_stance_balance_per_topic(figures_project):
+    stances = project_stats(figures_project, today=TODAY)["stances"]
+
+    assert stances == [
+        {"topic": "trade", "supports": 0, "refutes": 0, "qualifies": 1, "total": 1},
+        {"topic": "war", "supports": 1, "refutes": 1, "qualifies": 1, "total": 3},
+        {"topic": "(no topic)", "supports": 1, "refutes": 0, "qualifies": 0, "total": 1},
+    ]
+
+
+def test_acceptance_and_rejection_rates_per_annotator(figures_project):
+    rates = project_stats(figures_project, today=TODAY)["annotators"]
+
+    assert rates == [
+        {
+            "username": "anna",
+            "claims": 4,
+            "accepted": 1,
+            "rejected": 1,
+            "acceptance_rate": 0.5,
+            "rejection_rate": 0.5,
+        },
+        {
+            "username": "arno",
+            "claims": 3,
+            "accepted": 1,
+            "rejected": 0,
+            "acceptance_rate": 1.0,
+            "rejection_rate": 0.0,
+        },
+    ]
+
+
+def test_other_projects_claims_do_not_count(figures_project, other_project):
+    other = UserFactory(username="zed")
+    MembershipFactory(project=other_project, user=other, role=Role.ANNOTATOR)
+    make_claim(DocumentFactory(project=other_project), other, status="submitted")
+
+    stats = project_stats(figures_project, today=TODAY)
+
+    assert stats["totals"]["submitted"] == 2
+    assert "zed" not in {row["username"] for row in stats["annotators"]}
