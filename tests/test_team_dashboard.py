@@ -5,7 +5,6 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 
 from curation.choices import AssignmentState, ClaimStatus, Role
 from curation.models import Assignment, Claim
@@ -48,7 +47,8 @@ def figures_project(project, owner, annotator, other_annotator):
     """Seven claims, two documents (one without a source), evidence and assignments."""
     sourced = DocumentFactory(project=project, source__reliability="B")
     unsourced = DocumentFactory(project=project, source=None)
-    war, trade = TopicFactory(project=project, name="war"), TopicFactory(project=project, name="trade")
+    war = TopicFactory(project=project, name="war")
+    trade = TopicFactory(project=project, name="trade")
     week_ago, two_weeks_ago = TODAY - timedelta(days=7), TODAY - timedelta(days=14)
     c1 = make_claim(sourced, annotator, status="accepted", made=two_weeks_ago, decided=week_ago)
     c2 = make_claim(sourced, annotator, status="rejected", made=two_weeks_ago, decided=TODAY)
@@ -92,6 +92,10 @@ def test_totals_and_backlog_count_by_status(figures_project):
     assert stats["backlog"]["oldest_age_days"] == 7
 
 
+def flow(open_: int, accepted: int, rejected: int) -> dict:
+    return {"open": open_, "accepted": accepted, "rejected": rejected}
+
+
 def test_status_over_time_is_a_cumulative_flow(figures_project):
     series = project_stats(figures_project, today=TODAY)["status_over_time"]
 
@@ -99,9 +103,9 @@ def test_status_over_time_is_a_cumulative_flow(figures_project):
     by_week = {row["period"]: row for row in series}
     # Before the window: one claim made 400 days ago, open.
     assert series[0] == {"period": "2026-09-07", "open": 1, "accepted": 0, "rejected": 0}
-    assert by_week["2026-11-09"] == {"period": "2026-11-09", "open": 3, "accepted": 0, "rejected": 0}
-    assert by_week["2026-11-16"] == {"period": "2026-11-16", "open": 4, "accepted": 1, "rejected": 0}
-    assert by_week["2026-11-23"] == {"period": "2026-11-23", "open": 4, "accepted": 2, "rejected": 1}
+    assert by_week["2026-11-09"] == {"period": "2026-11-09", **flow(3, 0, 0)}
+    assert by_week["2026-11-16"] == {"period": "2026-11-16", **flow(4, 1, 0)}
+    assert by_week["2026-11-23"] == {"period": "2026-11-23", **flow(4, 2, 1)}
 
 
 def test_status_over_time_by_day(figures_project):

@@ -143,7 +143,9 @@ def status_over_time(claims, window: Window) -> list[dict]:
 
 def _summed(counts: dict, status: str, start: date, end: date | None) -> int:
     return sum(
-        n for (at, s), n in counts.items() if s == status and at >= start and (end is None or at < end)
+        n
+        for (at, s), n in counts.items()
+        if s == status and at >= start and (end is None or at < end)
     )
 
 
@@ -194,9 +196,7 @@ def assignment_progress(project: Project) -> dict:
 def grade_heatmap(claims) -> dict:
     """Claims per source reliability (A–F; no source is F) × credibility (1–6)."""
     rows = (
-        claims.annotate(
-            reliability=grading.source_reliability_column("passage__document__source")
-        )
+        claims.annotate(reliability=grading.source_reliability_column("passage__document__source"))
         .values_list("reliability", "credibility")
         .annotate(n=Count("pk"))
     )
@@ -222,7 +222,7 @@ def stance_balance(project: Project) -> list[dict]:
         by_topic.setdefault(name or NO_TOPIC, dict.fromkeys(Stance.values, 0))[stance] += n
     return [
         {"topic": name, **counts, "total": sum(counts.values())}
-        for name, counts in sorted(by_topic.items(), key=lambda item: (item[0] == NO_TOPIC, item[0]))
+        for name, counts in sorted(by_topic.items(), key=lambda kv: (kv[0] == NO_TOPIC, kv[0]))
     ]
 
 
