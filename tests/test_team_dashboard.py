@@ -5,6 +5,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
 from curation.choices import AssignmentState, ClaimStatus, Role
 from curation.models import Assignment, Claim
@@ -191,3 +192,76 @@ def test_other_projects_claims_do_not_count(figures_project, other_project):
 
     assert stats["totals"]["submitted"] == 2
     assert "zed" not in {row["username"] for row in stats["annotators"]}
+
+
+# -- GET /api/v1/projects/{id}/stats/ -------------------------------------------------
+
+STATS_QUERIES = 10  # the project, then nine aggregates (none per claim or per row)
+
+
+def api_client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ["owner", "annotator", "viewer"])
+def test_every_member_reads_the_stats(request, figures_project, role):
+    user = request.getfixturevalue(role)
+
+    response = api_client(user).get(f"/api/v1/projects/{figures_project.pk}/stats/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["totals"] == {"draft": 2, "submitted": 2, "accepted": 2, "rejected": 1}
+    assert body["period"] == "week"
+    assert len(body["status_over_time"]) == 12
+    assert body["assignments"]["total"] == {"assigned": 1, "in_progress": 1, "done": 1}
+
+
+def test_stats_equal_the_selector(figures_project, owner):
+    response = api_client(owner).get(f"/api/v1/projects/{figures_project.pk}/stats/?period=day")
+
+    expected = project_stats(figures_project, period="day")
+    assert response.json()["status_over_time"] == expected["status_over_time"]
+    assert response.json()["grades"] == expected["grades"]
+    assert response.json()["stances"] == expected["stances"]
+
+
+def test_another_projects_stats_answer_404(figures_project, outsider):
+    response = api_client(outsider).get(f"/api/v1/projects/{figures_project.pk}/stats/")
+
+    assert response.status_code == 404
+
+
+def test_stats_need_authentication(figures_project):
+    response = APIClient().get(f"/api/v1/projects/{figures_project.pk}/stats/")
+
+    assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("period", ["month", "week\x00", "weekly"])
+def test_a_bad_period_is_a_400_naming_it(figures_project, owner, period):
+    response = api_client(owner).get(
+        f"/api/v1/projects/{figures_project.pk}/stats/", {"period": period}
+    )
+
+    assert response.status_code == 400
+    assert "period" in response.json() or "NUL" in response.content.decode()
+
+
+def test_stats_query_count_does_not_grow_with_claims(
+    figures_project, owner, django_assert_max_num_queries
+):
+    url = f"/api/v1/projects/{figures_project.pk}/stats/"
+    client = api_client(owner)
+    with django_assert_max_num_queries(STATS_QUERIES):
+        client.get(url)
+    document = DocumentFactory(project=figures_project)
+    for _ in range(5):
+        make_claim(document, UserFactory(), status="submitted")
+
+    with django_assert_max_num_queries(STATS_QUERIES):
+        response = client.get(url)
+
+    assert response.json()["totals"]["submitted"] == 7
