@@ -5,6 +5,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from curation.choices import AssignmentState, ClaimStatus, Role
@@ -265,3 +266,107 @@ def test_stats_query_count_does_not_grow_with_claims(
         response = client.get(url)
 
     assert response.json()["totals"]["submitted"] == 7
+
+
+# -- the admin: dashboard page, project page link, index, claim filters --------------
+
+DASHBOARD_QUERIES = (
+    15  # session, user, project, 9 aggregates; the nav sidebar: 2 permission reads, roles
+)
+INDEX_QUERIES = (
+    7  # session, user, 2 permission reads, roles, the projects with both counts, recent actions
+)
+
+
+def dashboard_url(project) -> str:
+    return reverse("admin:curation_project_dashboard", args=[project.pk])
+
+
+@pytest.mark.parametrize("role", ["owner", "annotator", "viewer"])
+def test_members_open_the_dashboard_with_its_charts(request, client, figures_project, role):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(dashboard_url(figures_project))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for chart in ["flow-chart", "throughput-chart", "assignments-chart", "grade-heatmap"]:
+        assert f'<svg class="cd-chart" id="{chart}" role="img"' in page
+    assert page.count("<details>") == 6
+    assert "style=" not in page.split('id="dashboard"')[1]  # CSP: no inline styles
+
+
+def test_another_projects_dashboard_is_a_404(client, figures_project, outsider):
+    client.force_login(outsider)
+
+    assert client.get(dashboard_url(figures_project)).status_code == 404
+
+
+def test_labels_are_escaped_in_the_charts(client, figures_project, owner):
+    TopicFactory(project=figures_project, name="<b>war</b>")
+    claim = Claim.objects.filter(project=figures_project).first()
+    claim.topics.set(figures_project.topics.filter(name="<b>war</b>"))
+    EvidenceLinkFactory(claim=claim, stance="supports")
+    client.force_login(owner)
+
+    page = client.get(dashboard_url(figures_project)).content.decode()
+
+    assert "<b>war</b>" not in page
+    assert "&lt;b&gt;war&lt;/b&gt;" in page
+
+
+def test_heatmap_cells_open_the_claims_of_their_grade(client, figures_project, owner):
+    client.force_login(owner)
+    page = client.get(dashboard_url(figures_project)).content.decode()
+    link = f"project__id__exact={figures_project.pk}&amp;reliability=F&amp;credibility__exact=5"
+    assert link in page
+
+    response = client.get(
+        reverse("admin:curation_claim_changelist"),
+        {"project__id__exact": figures_project.pk, "reliability": "F", "credibility__exact": 5},
+    )
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1  # the claim without a source
+
+
+def test_project_page_links_to_its_dashboard(client, figures_project, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("admin:curation_project_change", args=[figures_project.pk]))
+
+    assert dashboard_url(figures_project) in response.content.decode()
+
+
+def test_dashboard_query_count_does_not_grow_with_claims(
+    client, figures_project, owner, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        client.get(dashboard_url(figures_project))
+    document = DocumentFactory(project=figures_project)
+    for _ in range(5):
+        make_claim(document, UserFactory(), status="accepted", decided=TODAY)
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(dashboard_url(figures_project))
+
+    assert response.status_code == 200
+
+
+def test_index_shows_each_project_with_backlog_and_own_open_assignments(
+    client, figures_project, other_project, annotator, django_assert_max_num_queries
+):
+    MembershipFactory(project=other_project, user=annotator, role=Role.VIEWER)
+    client.force_login(annotator)
+    client.get(reverse("admin:index"))  # warm the session
+
+    with django_assert_max_num_queries(INDEX_QUERIES):
+        response = client.get(reverse("admin:index"))
+
+    page = response.content.decode()
+    assert 'data-project="alpha"' in page and 'data-project="beta"' in page
+    row = page.split('data-project="alpha"')[1].split("</tr>")[0]
+    assert '<td class="cd-num cd-backlog">2</td>' in row
+    assert '<td class="cd-num cd-mine">1</td>' in row  # in progress counts, done does not
+    assert dashboard_url(figures_project) in row

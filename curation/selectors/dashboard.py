@@ -10,8 +10,8 @@ periods).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from .. import grading
@@ -247,3 +247,32 @@ def decision_rates(claims) -> list[dict]:
             }
         )
     return sorted(figures, key=lambda row: row["username"])
+
+
+def projects_overview(user) -> list[Project]:
+    """The user's projects for the admin index, each with its review backlog and the
+    user's own open (not done) assignments: one query, counts as subqueries."""
+    backlog = (
+        Claim.objects.filter(project=OuterRef("pk"), status=ClaimStatus.SUBMITTED)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mine = (
+        Assignment.objects.filter(project=OuterRef("pk"), annotator=user)
+        .exclude(state=AssignmentState.DONE)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Project.objects.visible_to(user)
+        .annotate(
+            backlog=Coalesce(Subquery(backlog), 0),
+            open_assignments=Coalesce(Subquery(mine), 0),
+        )
+        .only("pk", "name", "slug")
+        .order_by("name")
+    )
