@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 
 from .choices import ClaimKind, Role, SourceKind, Stance
 from .demo_agreement import build_agreement_demo
+from .demo_dashboard import build_dashboard_demo
 from .demo_documents import add_scraped_documents
 from .demo_jobs import build_jobs_demo
 from .models import Project
@@ -338,4 +339,5 @@ def build_demo() -> Project:
         description="Everything accepted after the first review round.",
     )
     build_jobs_demo(project=project, owner=olga)
+    build_dashboard_demo(project=project, users=users)  # issue 14: weeks of history
     return project
