@@ -15,6 +15,7 @@ pairs (dashboard, list, dashboard, list, …) so drift hits both alike:
 
     .venv/bin/python bench/dashboard.py [--sizes 100000 1000000] [--repeat 7]
         [--database-url postgres://postgres@127.0.0.1:5432/wt_dashboard_bench] [--keep]
+        [--corpus /work/shared/corpus]
 
 Requirement (issue 14): the dashboard at 1,000,000 claims costs no more than ten
 first pages of the claim list.
@@ -25,7 +26,9 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
+import common
 from common import ROOT, python_speed_ms, recreate_database
 
 AUTHORS = 6
@@ -46,19 +49,34 @@ def spread(project_id: int) -> None:
     Membership.objects.bulk_create(
         Membership(project_id=project_id, user=u, role=Role.ANNOTATOR) for u in users
     )
-    ids = "ARRAY[" + ",".join(str(u.pk) for u in users) + "]"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""UPDATE curation_claim SET
-                  author_id = ({ids})[1 + id % {AUTHORS}],
-                  created_at = now() - (id % 84) * interval '1 day',
-                  updated_at = now() - (id % 84) * interval '1 day',
+            """UPDATE curation_claim SET
+                  author_id = (%s::bigint[])[1 + id %% %s],
+                  created_at = now() - (id %% 84) * interval '1 day',
+                  updated_at = now() - (id %% 84) * interval '1 day',
                   reviewed_at = CASE WHEN reviewed_at IS NULL THEN NULL
-                                ELSE now() - (id % 84) * interval '1 day' + interval '1 day' END
+                                ELSE now() - (id %% 84) * interval '1 day' + interval '1 day' END
                 WHERE project_id = %s""",
-            [project_id],
+            [[u.pk for u in users], AUTHORS, project_id],
         )
         cursor.execute("VACUUM ANALYZE curation_claim")
+
+
+def _without_drf_tokens() -> None:
+    """bench/api.py's seed still makes a DRF token for its HTTP load; Claimdesk's own
+    tokens replaced DRF's app, and this bench needs none: a stand-in answers."""
+    import types
+
+    class Token:
+        class objects:
+            @staticmethod
+            def create(user):
+                return types.SimpleNamespace(key="unused")
+
+    module = types.ModuleType("rest_framework.authtoken.models")
+    module.Token = Token
+    sys.modules["rest_framework.authtoken.models"] = module
 
 
 def measure(project, repeat: int) -> dict[str, float]:
@@ -103,7 +121,10 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/wt_dashboard_bench"
     )
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--corpus", help="the corpus folder, if not ../shared/corpus")
     args = parser.parse_args()
+    if args.corpus:
+        common.CORPUS = Path(args.corpus)
     os.environ.update(DATABASE_URL=args.database_url, DEBUG="1")
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -112,6 +133,8 @@ def main() -> None:
 
     django.setup()
     from api import seed
+
+    _without_drf_tokens()
     from django.core.management import call_command
     from django.db import connections
 
