@@ -12,6 +12,7 @@ from .choices import ClaimKind, Role, SourceKind, Stance
 from .demo_agreement import build_agreement_demo
 from .demo_assign import build_assign_demo
 from .demo_discuss import build_discuss_demo
+from .demo_dashboard import build_dashboard_demo
 from .demo_documents import add_scraped_documents
 from .demo_jobs import build_jobs_demo
 from .models import Project
@@ -343,4 +344,5 @@ def build_demo() -> Project:
     build_jobs_demo(project=project, owner=olga)
     build_assign_demo(project=project, owner=olga)  # issue 14: assignments in every state
     build_discuss_demo(project=project, users=users)  # issue 14: comments, notifications
+    build_dashboard_demo(project=project, users=users)  # issue 14: weeks of history
     return project

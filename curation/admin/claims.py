@@ -36,6 +36,7 @@ from .base import (
     service_errors,
 )
 from .columns import OneProjectColumns
+from .dashboard import ReliabilityFilter
 from .workspace import review_queue
 
 CLAIM_FIELDS = list(CLAIM_EDITABLE_FIELDS)
@@ -189,7 +190,7 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         "status",
         "kind",
         "credibility",
-        ("passage__document__source__reliability", admin.ChoicesFieldListFilter),
+        ReliabilityFilter,  # F includes claims without a source, as on the dashboard
         ("topics", admin.RelatedOnlyFieldListFilter),
         ("author", admin.RelatedOnlyFieldListFilter),
     ]

@@ -1,4 +1,7 @@
+import functools
+
 from django.contrib import admin
+from django.urls import path
 
 from ..choices import Role
 from ..models import Membership, Project, Source, Topic
@@ -15,6 +18,7 @@ from ..services import (
     topic_update,
 )
 from .base import HistoryMixin, ScopedAdmin, request_role, service_errors
+from .dashboard import project_dashboard
 from .releases import cut_release
 
 
@@ -56,6 +60,13 @@ class ProjectAdmin(ScopedAdmin):
 
     def project_id_of(self, obj):
         return obj.pk
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(functools.partial(project_dashboard, self))
+        return [
+            path("<int:object_id>/dashboard/", dashboard, name="curation_project_dashboard"),
+            *super().get_urls(),
+        ]
 
     def has_add_permission(self, request):
         # The service's rule; its creator becomes its owner.

@@ -12,6 +12,7 @@ from .auth import TokenDetailView, TokenListView, TokenView
 from .discussion import CommentViewSet, NotificationViewSet
 from .imports import ImportJobViewSet
 from .regions import RegionViewSet, document_regions
+from .stats import ProjectStatsView
 
 
 class Router(DefaultRouter):
@@ -54,6 +55,7 @@ urlpatterns = [
         AgreementMatrixView.as_view(),
         name="project-agreement-matrix",
     ),
+    path("projects/<int:pk>/stats/", ProjectStatsView.as_view(), name="project-stats"),
     path("documents/<int:pk>/regions/", document_regions, name="document-regions"),
     path("", include(router.urls)),
     # Anything else under /api/v1/ is a JSON 404, like the rest of the API.

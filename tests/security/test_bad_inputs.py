@@ -111,6 +111,7 @@ def test_nul_in_an_api_filter(world):
     [
         "/admin/curation/claim/?status=%00",
         "/admin/curation/claim/?passage__document__source__reliability=%00",
+        "/admin/curation/claim/?reliability=%00",
         "/admin/curation/claim/?q=%00",
         "/admin/curation/claim/add/?passage=%00",
         "/admin/autocomplete/?app_label=curation&model_name=claim&field_name=topics&term=%00",
