@@ -271,10 +271,14 @@ def test_stats_query_count_does_not_grow_with_claims(
 # -- the admin: dashboard page, project page link, index, claim filters --------------
 
 DASHBOARD_QUERIES = (
-    15  # session, user, project, 9 aggregates; the nav sidebar: 2 permission reads, roles
+    # session, user, project, 9 aggregates; the nav sidebar: 2 permission reads, roles;
+    # the header's unread notifications
+    16
 )
 INDEX_QUERIES = (
-    7  # session, user, 2 permission reads, roles, the projects with both counts, recent actions
+    # session, user, 2 permission reads, roles, the projects with both counts, recent
+    # actions, the header's unread notifications
+    8
 )
 
 
@@ -368,5 +372,7 @@ def test_index_shows_each_project_with_backlog_and_own_open_assignments(
     assert 'data-project="alpha"' in page and 'data-project="beta"' in page
     row = page.split('data-project="alpha"')[1].split("</tr>")[0]
     assert '<td class="cd-num cd-backlog">2</td>' in row
-    assert '<td class="cd-num cd-mine">1</td>' in row  # in progress counts, done does not
+    assert (
+        'cd-mine"><a href="/admin/curation/assignment/mine/">1</a></td>' in row
+    )  # in progress counts, done does not
     assert dashboard_url(figures_project) in row
