@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from .choices import ClaimKind, Role, SourceKind, Stance
 from .demo_agreement import build_agreement_demo
 from .demo_assign import build_assign_demo
-from .demo_discuss import build_discuss_demo
 from .demo_dashboard import build_dashboard_demo
+from .demo_discuss import build_discuss_demo
 from .demo_documents import add_scraped_documents
 from .demo_jobs import build_jobs_demo
 from .models import Project
