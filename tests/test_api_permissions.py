@@ -111,6 +111,9 @@ def _build_world():
     w.source = document.source
     w.spare_source = SourceFactory(project=alpha, name="Unused source")
     w.spare_document = DocumentFactory(project=alpha, source=w.source)
+    # Something for GET sources/{id}/history/ and documents/{id}/history/ to show.
+    for spare in (w.spare_source, w.spare_document):
+        services.history_record(actor=owner, obj=spare, action=HistoryAction.CREATED)
     w.claimed_passage = PassageFactory(
         document=document, **_span(document, "Moscow and"), created_by=annotator
     )
@@ -449,9 +452,11 @@ MATRIX = [
     ("sources", "create", None, OWNER_CREATES),
     ("sources", "update", "alpha", OWNER_UPDATES),
     ("sources", "delete", "alpha", OWNER_DELETES),
+    ("sources", "history", "alpha", READ),
     ("documents", "list", None, LIST),
     ("documents", "retrieve", "alpha", READ),
     ("documents", "annotations", "annotated", READ),
+    ("documents", "history", "alpha", READ),
     ("documents", "create", None, OWNER_CREATES),
     ("documents", "update", "alpha", OWNER_UPDATES),
     ("documents", "delete", "alpha", OWNER_DELETES),
@@ -598,7 +603,11 @@ def _check_update(w, resource, target, obj, user, role, response, before):
 
 def _check_read_action(w, resource, target, obj, user, role, response, before):
     data = response.json()
-    if resource == "documents":  # annotations: the document's passages, claims, evidence
+    if response.wsgi_request.path.endswith("/history/") and resource != "claims":
+        # a source's or document's history: paged, newest first, only its own entries
+        expected = HistoryEntry.objects.filter(**{resource[:-1]: obj}).order_by("-at", "-pk")
+        assert [entry["id"] for entry in data["results"]] == [e.pk for e in expected]
+    elif resource == "documents":  # annotations: the document's passages, claims, evidence
         assert data["document"] == obj.pk
         assert w.claim_own.pk in {claim["id"] for claim in data["claims"]}
     else:  # a claim's history
@@ -674,7 +683,7 @@ CROSS_PROJECT_ACTIONS = (
         if (resource, action) != ("passages", "update")  # no such route: 405 for everyone
     ]
     + [("claims", move) for move in (*MOVE_TARGET_STATUS, "history")]
-    + [("documents", "annotations")]
+    + [("documents", "annotations"), ("documents", "history"), ("sources", "history")]
 )
 
 

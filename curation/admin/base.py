@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 
 from ..choices import Role
 from ..selectors.access import roles_by_project
+from ..selectors.history import history_of
 from ..services.access import role_among
 
 
@@ -147,7 +148,7 @@ class HistoryMixin:
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404(f"No {self.opts.verbose_name} with id {object_id!r}.")
-        entries = obj.history.select_related("actor").order_by("-at", "-pk")
+        entries = history_of(obj)
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {obj}",

@@ -8,3 +8,9 @@ class ClaimdeskCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = "-id"
+
+
+class HistoryPagination(ClaimdeskCursorPagination):
+    """An object's history, newest first, as the admin's History page orders it."""
+
+    ordering = ("-at", "-pk")

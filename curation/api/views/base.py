@@ -6,13 +6,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import SimpleLazyObject
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
 from ...selectors.access import roles_by_project
+from ...selectors.history import history_of
 from ...services import passage_create
+from ..pagination import HistoryPagination
 from ..permissions import IsActiveUser
+from ..serializers import HistoryEntrySerializer
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -66,6 +69,25 @@ class WithRoles:
             **super().get_serializer_context(),
             "roles": SimpleLazyObject(lambda: roles_by_project(user)),
         }
+
+
+class WithHistory:
+    """GET {id}/history/: the object's change history, the one the admin's History
+    page shows (newest first), paged like every list. No filters or ordering
+    parameters: the resource's own would name fields a history entry lacks."""
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=HistoryPagination,
+        filter_backends=[],
+        filterset_class=None,
+    )
+    def history(self, request, pk=None):
+        """Who changed this object, when, what (`changes`: {field: [old, new]}) and why."""
+        page = self.paginate_queryset(history_of(self.get_object()))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 
 def validation_detail(error: DjangoValidationError) -> dict:

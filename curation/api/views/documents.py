@@ -18,11 +18,13 @@ from .. import filters
 from .. import serializers as s
 from ..parsers import FormParser, JSONParser, MultiPartParser
 from ..permissions import IsActiveUser
-from .base import ScopedViewSet
+from .base import ScopedViewSet, WithHistory
 
 
-class DocumentViewSet(ScopedViewSet):
-    """Documents; create with JSON `text` or a multipart `file` (.txt, .md, .html)."""
+class DocumentViewSet(WithHistory, ScopedViewSet):
+    """Documents; create with JSON `text` or a multipart `file` (.txt, .md, .html).
+
+    GET {id}/history/ shows who imported and changed it, newest first."""
 
     queryset = Document.objects.with_related()
     serializer_class = s.DocumentSerializer
@@ -35,7 +37,7 @@ class DocumentViewSet(ScopedViewSet):
     service_argument = "document"
 
     def get_queryset(self):
-        if self.action == "annotations":  # the id is all it needs: no text, no counts
+        if self.action in ("annotations", "history"):  # the id is all they need
             return Document.objects.visible_to(self.request.user).only("pk")
         queryset = super().get_queryset()
         return queryset.without_text() if self.action == "list" else queryset

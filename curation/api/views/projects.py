@@ -10,7 +10,7 @@ from ...choices import Role
 from ...models import Membership, Project, Source, Topic
 from .. import filters
 from .. import serializers as s
-from .base import ScopedViewSet, WithRoles
+from .base import ScopedViewSet, WithHistory, WithRoles
 
 
 class ProjectViewSet(WithRoles, ScopedViewSet):
@@ -60,7 +60,9 @@ class MembershipViewSet(ScopedViewSet):
         services.membership_remove(actor=self.request.user, membership=instance)
 
 
-class SourceViewSet(ScopedViewSet):
+class SourceViewSet(WithHistory, ScopedViewSet):
+    """Sources with their reliability grade; GET {id}/history/ shows its regradings."""
+
     queryset = Source.objects.with_related()
     serializer_class = s.SourceSerializer
     update_serializer_class = s.SourceUpdateSerializer
