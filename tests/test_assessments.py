@@ -206,6 +206,8 @@ def test_owner_reassigns_a_pending_assessment_to_an_eligible_member():
     ).status_code in (403, 404)
     taken = team.client(team.owner).post(url, {"assessor": second.username}, format="json")
     assert taken.status_code == 400
+    nul = team.client(team.owner).post(url, {"assessor": "third\x00"}, format="json")
+    assert nul.status_code == 400 and "assessor" in nul.json()
     author = team.client(team.owner).post(url, {"assessor": team.author.username}, format="json")
     assert author.status_code == 400
     done = team.client(team.owner).post(url, {"assessor": third.username}, format="json")

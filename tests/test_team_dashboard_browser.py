@@ -25,7 +25,7 @@ def test_dashboard_charts_render_without_errors(login):  # noqa: F811
     page = owner.page
 
     page.goto(owner.url(reverse("admin:index")))
-    page.click(f"#projects-module tr[data-project='{project.slug}'] a")
+    page.click(f"#projects-module tr[data-project='{project.slug}'] a:text('Dashboard')")
     page.wait_for_selector("#grade-heatmap")
 
     for chart in ["flow-chart", "throughput-chart", "assignments-chart", "grade-heatmap"]:

@@ -10,7 +10,6 @@ were adjudicated; POST `{id}/settle/` sets the final values with a note.
 """
 
 import django_filters as filters
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -23,6 +22,7 @@ from ..services import assessments as service
 from .fields import ScopedPrimaryKeyRelatedField
 from .filters import IdFilter
 from .permissions import IsActiveUser
+from .serializers.base import UsernameField
 
 CONFLICT = OpenApiResponse(description="The round's state does not allow this (see `status`).")
 
@@ -90,9 +90,7 @@ class AssessmentUpdateSerializer(serializers.Serializer):
 
 
 class ReassignSerializer(serializers.Serializer):
-    assessor = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
-    )
+    assessor = UsernameField()
 
 
 class AssessmentFilter(filters.FilterSet):

@@ -16,6 +16,12 @@ class UsernameField(serializers.SlugRelatedField):
             kwargs.setdefault("queryset", User.objects.filter(is_active=True))
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        # PostgreSQL cannot even compare text with NUL in it: refuse it as input (400).
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class FrozenOnUpdate:
     """Fields an existing object keeps (its project, its user…) are read-only on update.
