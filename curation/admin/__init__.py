@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (registrations)
     claims,
     discussion,
     documents,
+    evidence,
     imports,
     projects,
     regions,
