@@ -878,7 +878,9 @@ class DocumentPage {
         const { data } = await api(`sources/${sourceId}/`, {
           method: "PATCH", body: { reliability: select.value, reliability_rationale: rationale.value },
         });
-        document.getElementById("source-grade").textContent = label(config.reliability, data.reliability);
+        const badge = document.getElementById("source-grade");
+        badge.textContent = label(config.reliability, data.reliability);
+        badge.dataset.grade = data.reliability;
         form.hidden = true;
         say("Source graded.");
       } catch (failure) {
