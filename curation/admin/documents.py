@@ -54,11 +54,12 @@ class DocumentAdmin(AssignFromDocuments, OneProjectColumns, HistoryMixin, Scoped
         "language",
         "published",
         "length",
-        "boilerplate",
         "passage_count",
         "claim_count",
-        "created_at",
     ]
+    # Boilerplate share and import time are on each document's page (and the date
+    # hierarchy filters by import time): ten columns clipped the list at 1400 px for
+    # a member of several projects (issue 19 item 5).
     list_filter = [
         ("project", admin.RelatedOnlyFieldListFilter),
         ("source", admin.RelatedOnlyFieldListFilter),
