@@ -83,6 +83,7 @@ class DocumentAddForm(DocumentForm):
         super().__init__(*args, **kwargs)
         # An uploaded file brings its own title (or its file name).
         self.fields["title"].required = False
+        self.fields["title"].help_text = "Leave empty to take the uploaded file's title."
 
     def clean(self):
         data = super().clean()
