@@ -515,7 +515,7 @@ def post_document_add(client, project, text: str, title: str):
             "title": title,
             "text": text,
             "source": "",
-            "authors": "[]",
+            "authors": "",  # names one a line (issue 19), no longer JSON
             "published_on": "",
             "url": "",
             "doi": "",

@@ -10,6 +10,9 @@ from ..api.filters import DocumentFilter
 from ..choices import Role
 from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
+from ..services.documents import ImportOutcome
+from ..services.imports import file_input
+from ..text import normalize_text, text_sha256
 from .assignments import AssignFromDocuments
 from .base import HistoryMixin, ScopedAdmin
 from .columns import OneProjectColumns
@@ -33,16 +36,87 @@ METADATA_FIELDS = [
 ]
 
 
-class DocumentAddForm(forms.ModelForm):
-    """Adding a document: its text is pasted here once and never edited again."""
+class AuthorLines(forms.CharField):
+    """Authors as names, one a line (issue 19): nobody should type JSON to add one."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "One name a line.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class DocumentForm(forms.ModelForm):
+    authors = AuthorLines()
+
+
+class DocumentAddForm(DocumentForm):
+    """Adding a document: its text is pasted or uploaded here once and never edited again."""
 
     # strip=False: the service normalises; stripping here would change the checksum
     # and let the same text in twice.
-    text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 20, "cols": 100}))
+    text = forms.CharField(
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20, "cols": 100}),
+        help_text="Paste the text, or upload a file below: not both.",
+    )
+    file = forms.FileField(
+        required=False,
+        help_text="A .txt, .md or .html file, read as the import command reads it.",
+    )
 
     class Meta:
         model = Document
         fields = ["project", *METADATA_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An uploaded file brings its own title (or its file name).
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Leave empty to take the uploaded file's title."
+
+    def clean(self):
+        data = super().clean()
+        text, upload = data.get("text") or "", data.get("file")
+        if text and upload:
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        if upload:
+            self.item = self._read(upload)
+        elif text:
+            self.item = DocumentInput(text=text, title="")
+        else:
+            raise forms.ValidationError("Paste the text or upload a file.")
+        if not (data.get("title") or self.item.title):
+            self.add_error("title", "This field is required.")
+        self._refuse_duplicate(data.get("project"))
+        return data
+
+    def _read(self, upload) -> DocumentInput:
+        read = file_input(upload.name, upload.read(), "")
+        if isinstance(read, ImportOutcome):
+            raise forms.ValidationError({"file": read.error})
+        return read
+
+    def _refuse_duplicate(self, project):
+        # Checked here so that the refused form keeps what was typed; the service
+        # still refuses it (two owners adding the same text at once).
+        if project is None:
+            return
+        sha256 = text_sha256(normalize_text(self.item.text))
+        existing = Document.objects.filter(project=project, sha256=sha256).first()
+        if existing is not None:
+            field = "file" if self.cleaned_data.get("file") else "text"
+            self.add_error(field, f"This project already holds this text (document {existing.pk}).")
 
 
 @admin.register(Document)
@@ -147,11 +221,13 @@ class DocumentAdmin(AssignFromDocuments, OneProjectColumns, HistoryMixin, Scoped
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = DocumentAddForm
+        else:
+            kwargs["form"] = DocumentForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["project", "title", "text", *METADATA_FIELDS[1:]]})]
+            return [(None, {"fields": ["project", "title", "text", "file", *METADATA_FIELDS[1:]]})]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -189,18 +265,13 @@ class DocumentAdmin(AssignFromDocuments, OneProjectColumns, HistoryMixin, Scoped
             values = {name: data[name] for name in METADATA_FIELDS if name in form.changed_data}
             self.call_service(request, form, document_update, document=obj, **values)
             return
-        item = DocumentInput(
-            text=data["text"],
-            title=data["title"],
-            authors=data.get("authors") or [],
-            published_on=data.get("published_on"),
-            url=data.get("url") or "",
-            doi=data.get("doi") or "",
-            language=data.get("language") or "",
-            published=data.get("published") or "",
-            container=data.get("container") or "",
-            metadata=data.get("metadata") or {},
-        )
+        # The file's (or a bare DocumentInput's) metadata, overridden by what was typed.
+        item = form.item
+        for name in ["title", "published_on", "url", "doi", "language", "published", "container"]:
+            if data.get(name):
+                setattr(item, name, data[name])
+        item.authors = data.get("authors") or item.authors
+        item.metadata = {**item.metadata, **(data.get("metadata") or {})}
         document = self.call_service(
             request,
             form,

@@ -260,14 +260,14 @@ def _inputs(job: ImportJob) -> Iterator[DocumentInput | ImportOutcome]:
         elif found == "zip":
             yield from _zip_inputs(upload.name, data, job.language)
         else:
-            yield _file_input(upload.name, data, job.language)
+            yield file_input(upload.name, data, job.language)
 
 
 def _failed(name: str, reason: str) -> ImportOutcome:
     return ImportOutcome(item=DocumentInput(text="", title=name, imported_from=name), error=reason)
 
 
-def _file_input(name: str, data: bytes, language: str) -> DocumentInput | ImportOutcome:
+def file_input(name: str, data: bytes, language: str) -> DocumentInput | ImportOutcome:
     """As the command reads a file (curation.importing.read_document), from bytes."""
     fmt = format_for_path(name)
     if fmt is None:
@@ -297,7 +297,7 @@ def _zip_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput
             except (zipfile.BadZipFile, OSError, ValueError) as error:
                 yield _failed(entry_name, f"cannot unpack: {error}")
                 continue
-            yield _file_input(entry_name, content, language)
+            yield file_input(entry_name, content, language)
 
 
 def _jsonl_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput | ImportOutcome]:
