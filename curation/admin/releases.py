@@ -188,7 +188,10 @@ class ReleaseAdmin(ScopedAdmin):
                 filter=chosen,
                 formats=data["formats"],
             )
-        obj.pk = release.pk
+        # The admin logs and announces `obj`, not the queued release: give it the
+        # release's identity so the message names it and its version.
+        obj.pk, obj.name, obj.version = release.pk, release.name, release.version
+        obj.project = release.project
 
     def save_related(self, request, form, formsets, change):
         pass  # Topics and documents belong to the filter, not to the release row.
@@ -205,7 +208,11 @@ class ReleaseAdmin(ScopedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         # To the release's own page, where the cut's progress shows.
-        self.message_user(request, f"{obj} is queued: a worker cuts it.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"The release “{obj}” was added and is queued: a worker cuts it.",
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:curation_release_change", args=[obj.pk]))
 
     def get_urls(self):
