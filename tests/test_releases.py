@@ -495,7 +495,7 @@ def cut_form(project, **overrides) -> dict:
         "description": "Cut on the page",
         "statuses": ["accepted", "submitted"],
         "topics": [],
-        "documents": "",
+        "documents": [],  # chosen by name now (issue 19 item 10), no longer ids typed in
         "min_credibility": "",
         "min_source_reliability": "",
         "formats": ["jsonl", "fever"],

@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -7,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from ..choices import ClaimStatus, Credibility, ExportFormat, ReleaseStatus, Reliability, Role
 from ..exports.http import release_file_response
-from ..models import Project, Release, Topic
+from ..models import Claim, Document, Passage, Project, Release, Topic
+from ..selectors.releases import release_preview
 from ..services import release_filter
 from ..services.release_jobs import release_enqueue, release_retry
 from .base import AdminServiceError, ScopedAdmin, request_role, service_errors
@@ -22,7 +26,13 @@ class ReleaseCutForm(forms.ModelForm):
         initial=[ClaimStatus.ACCEPTED],
         widget=forms.CheckboxSelectMultiple,
     )
-    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.none(), required=False)
+    # Chosen by name through the Topic and Document admins' searches, which only
+    # ever look in the user's own projects; release_filter() rejects any other project's.
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Claim._meta.get_field("topics"), admin.site),
+    )
     min_credibility = forms.TypedChoiceField(
         choices=[("", "any"), *Credibility.choices],
         coerce=int,
@@ -35,7 +45,12 @@ class ReleaseCutForm(forms.ModelForm):
         required=False,
         label="Source reliability at least",
     )
-    documents = forms.CharField(required=False, help_text="Document ids, comma-separated.")
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Passage._meta.get_field("document"), admin.site),
+        help_text="None chosen: every document.",
+    )
     formats = forms.MultipleChoiceField(
         choices=ExportFormat.choices,
         initial=list(ExportFormat.values),
@@ -45,13 +60,6 @@ class ReleaseCutForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = ["project", "name", "description"]
-
-    def clean_documents(self):
-        raw = self.cleaned_data["documents"]
-        try:
-            return [int(part) for part in raw.replace(" ", "").split(",") if part]
-        except ValueError:
-            raise forms.ValidationError("Give document ids as numbers.") from None
 
     def _post_clean(self):
         pass  # release_cut validates and numbers the release.
@@ -97,12 +105,27 @@ class ReleaseAdmin(ScopedAdmin):
             kwargs["form"] = ReleaseCutForm
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
-            form.base_fields["topics"].queryset = Topic.objects.visible_to(request.user)
+            form.base_fields["topics"].queryset = Topic.objects.visible_to(request.user, Role.OWNER)
+            form.base_fields["documents"].queryset = Document.objects.visible_to(
+                request.user, Role.OWNER
+            )
             form.base_fields["project"].queryset = Project.objects.visible_to(
                 request.user, Role.OWNER
             )
-            form.base_fields["project"].initial = request.GET.get("project")
         return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "project" not in initial:
+            # An owner of exactly one project has nothing to choose.
+            owned = list(
+                Project.objects.visible_to(request.user, Role.OWNER).values_list("pk", flat=True)[
+                    :2
+                ]
+            )
+            if len(owned) == 1:
+                initial["project"] = owned[0]
+        return initial
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -168,17 +191,63 @@ class ReleaseAdmin(ScopedAdmin):
             ),
         )
 
+    @staticmethod
+    def chosen_filter(data):
+        """The release filter the form's cleaned data asks for (ValidationError if bad)."""
+        return release_filter(
+            project=data["project"],
+            statuses=data["statuses"],
+            topics=[topic.name for topic in data["topics"]],
+            documents=[document.pk for document in data["documents"]],
+            min_credibility=data.get("min_credibility"),
+            min_source_reliability=data.get("min_source_reliability") or None,
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_view(request, form_url, extra_context)
+        return super().add_view(request, form_url, extra_context)
+
+    def preview_view(self, request, form_url, extra_context):
+        """The add form again, with what the cut would hold; nothing is written."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, None, change=False)(request.POST, request.FILES)
+        preview = None
+        if form.is_valid():
+            try:
+                chosen = self.chosen_filter(form.cleaned_data)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                # The same selector the cut reads, so the counts are the cut's.
+                preview = release_preview(project=form.cleaned_data["project"], filter=chosen)
+        adminform = helpers.AdminForm(
+            form, list(self.get_fieldsets(request)), {}, [], model_admin=self
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add release",
+            "subtitle": None,
+            "adminform": adminform,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + adminform.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "preview": preview,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         with service_errors():
-            chosen = release_filter(
-                project=data["project"],
-                statuses=data["statuses"],
-                topics=[topic.name for topic in data["topics"]],
-                documents=data["documents"],
-                min_credibility=data.get("min_credibility"),
-                min_source_reliability=data.get("min_source_reliability") or None,
-            )
+            chosen = self.chosen_filter(data)
             # Queued: a worker cuts it, and the release's page shows its progress.
             release = release_enqueue(
                 actor=request.user,
@@ -188,7 +257,10 @@ class ReleaseAdmin(ScopedAdmin):
                 filter=chosen,
                 formats=data["formats"],
             )
-        obj.pk = release.pk
+        # The admin logs and announces `obj`, not the queued release: give it the
+        # release's identity so the message names it and its version.
+        obj.pk, obj.name, obj.version = release.pk, release.name, release.version
+        obj.project = release.project
 
     def save_related(self, request, form, formsets, change):
         pass  # Topics and documents belong to the filter, not to the release row.
@@ -205,7 +277,11 @@ class ReleaseAdmin(ScopedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         # To the release's own page, where the cut's progress shows.
-        self.message_user(request, f"{obj} is queued: a worker cuts it.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"The release “{obj}” was added and is queued: a worker cuts it.",
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:curation_release_change", args=[obj.pk]))
 
     def get_urls(self):
