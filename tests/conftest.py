@@ -7,6 +7,9 @@ from curation.choices import Role
 
 from .factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
+# browser, live_server and login: imported lazily, so no Playwright without browser tests.
+pytest_plugins = ["tests.browser_fixtures"]
+
 REQUIRE_POSTGRES = os.environ.get("CLAIMDESK_REQUIRE_POSTGRES") == "1"
 
 

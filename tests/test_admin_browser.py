@@ -4,88 +4,16 @@ submitted claim and counts them; pages load a favicon (no 404 in the console).
 
 The harness is tests/browser.py's (Debian's Chromium, a live server)."""
 
-import os
-
 import pytest
 
 from curation.choices import ClaimStatus, Role
 from curation.models import Claim
 from curation.services import claim_update
 
-from .browser import SerialWSGIServer, UserPage, chromium_missing, launch, wait_until
+from .browser import wait_until
 from .factories import ClaimFactory, DocumentFactory, MembershipFactory, PassageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for this module (see test_workspace_browser.py's twin
-    for why module-scoped and why DJANGO_ALLOW_ASYNC_UNSAFE while it runs)."""
-    reason = chromium_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def live_server(request):
-    from django.db import connection
-    from django.test.testcases import LiveServerThread
-    from pytest_django.live_server_helper import LiveServer
-
-    serial = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    original = LiveServerThread.server_class
-    if serial:
-        LiveServerThread.server_class = SerialWSGIServer
-    try:
-        server = LiveServer("localhost")
-    finally:
-        LiveServerThread.server_class = original
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def login(browser, live_server):
-    opened = []
-
-    def open_as(user) -> UserPage:
-        user_page = UserPage(browser, live_server.url, user.username)
-        # Every page names its icon or finds /favicon.ico: no 404 for it either.
-        user_page.missing_icons = []
-        user_page.page.on(
-            "response",
-            lambda response: (
-                "favicon" in response.url
-                and response.status >= 400
-                and user_page.missing_icons.append(response.url)
-            ),
-        )
-        opened.append(user_page)
-        user_page.login()
-        return user_page
-
-    yield open_as
-    for user_page in opened:
-        assert user_page.missing_icons == []
-        user_page.close()
 
 
 def test_a_stale_admin_edit_keeps_the_typed_values_and_names_who_changed_the_claim(

@@ -10,7 +10,6 @@ from curation.services.assessments import assessment_submit
 
 from .assessing import make_team, submitted_claim
 from .browser import REVIEW_PATH, wait_until
-from .test_workspace_browser import browser, live_server, login  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +43,7 @@ def assess_in_browser(page_of, user, credibility: str, kind: str):
     return assessor
 
 
-def test_disagreement_is_adjudicated_and_the_agreement_page_shows_it(login):  # noqa: F811
+def test_disagreement_is_adjudicated_and_the_agreement_page_shows_it(login):
     team = make_team(k=2, reviewers=3)
     settled_history(team, [(2, 2), (3, 3), (1, 2), (4, 4), (2, 3)])
     claim = submitted_claim(team, credibility=6)

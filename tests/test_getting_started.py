@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from .browser import SerialWSGIServer
-
 ROOT = Path(__file__).resolve().parent.parent
 MAKE = shutil.which("make")
 README_API = 'API = "http://127.0.0.1:8000/api/v1"'
@@ -30,25 +28,6 @@ def readme_example() -> str:
     code = re.search(r"```python\n(.*?)```", after, re.S).group(1)
     assert README_API in code
     return code
-
-
-@pytest.fixture
-def live_server(request):
-    """pytest-django's live server; one request at a time on SQLite in memory."""
-    from django.db import connection
-    from django.test.testcases import LiveServerThread
-    from pytest_django.live_server_helper import LiveServer
-
-    serial = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    original = LiveServerThread.server_class
-    if serial:
-        LiveServerThread.server_class = SerialWSGIServer
-    try:
-        server = LiveServer("localhost")
-    finally:
-        LiveServerThread.server_class = original
-    yield server
-    server.stop()
 
 
 def run_example(code: str) -> subprocess.CompletedProcess:

@@ -10,13 +10,12 @@ from django.urls import reverse
 from curation.demo import build_demo
 
 from .browser import PASSWORD
-from .test_workspace_browser import browser, live_server, login  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def test_dashboard_charts_render_without_errors(login):  # noqa: F811
+def test_dashboard_charts_render_without_errors(login):
     project = build_demo()
     olga = get_user_model().objects.get(username="olga")
     olga.set_password(PASSWORD)

@@ -3,14 +3,12 @@ anna's claim with "@anna" from the workspace; anna sees the count in the admin
 header and the notification, and opens it. Screenshots: docs/screenshots/team-*.png
 (copied from tests/artifacts/)."""
 
-import os
-
 import pytest
 
 from curation.choices import ClaimStatus, Role
 from curation.models import Comment, Notification
 
-from .browser import SerialWSGIServer, UserPage, chromium_missing, launch, workspace_path
+from .browser import workspace_path
 from .factories import (
     ClaimFactory,
     DocumentFactory,
@@ -27,65 +25,6 @@ TEXT = (
     "Independent analysts doubt the figure and point to shipping data."
 )
 QUOTE = "grain exports rose by a third in the spring"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for this module (see test_workspace_browser.py's twin
-    for why module-scoped and why DJANGO_ALLOW_ASYNC_UNSAFE while it runs)."""
-    reason = chromium_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def live_server(request):
-    from django.db import connection
-    from django.test.testcases import LiveServerThread
-    from pytest_django.live_server_helper import LiveServer
-
-    serial = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    original = LiveServerThread.server_class
-    if serial:
-        LiveServerThread.server_class = SerialWSGIServer
-    try:
-        server = LiveServer("localhost")
-    finally:
-        LiveServerThread.server_class = original
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def login(browser, live_server):
-    opened = []
-
-    def open_as(user) -> UserPage:
-        user_page = UserPage(browser, live_server.url, user.username)
-        opened.append(user_page)
-        user_page.login()
-        return user_page
-
-    yield open_as
-    for user_page in opened:
-        user_page.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from curation.models import Claim
 from curation.services import DocumentInput, document_import
 
-from ..test_workspace_browser import browser, live_server, login, team  # noqa: F401
+from ..test_workspace_browser import team  # noqa: F401  (fixture)
 from .samples import BRIEF, PARAGRAPH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

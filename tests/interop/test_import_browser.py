@@ -7,15 +7,14 @@ from curation.models import Claim, EvidenceLink
 
 from ..browser import UserPage
 from ..factories import DocumentFactory
-from ..test_workspace_browser import browser, live_server  # noqa: F401  (fixtures)
 from . import peers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_owner_imports_a_doccano_file_through_the_page(
-    browser,  # noqa: F811
-    live_server,  # noqa: F811
+    browser,
+    live_server,
     project,
     owner,
     tmp_path,

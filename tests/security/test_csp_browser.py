@@ -15,7 +15,6 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.test_workspace_browser import browser, live_server  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +30,7 @@ def owner(db):
     return user, claim
 
 
-def test_admin_pages_run_under_the_policy_without_violations(browser, live_server, owner):  # noqa: F811
+def test_admin_pages_run_under_the_policy_without_violations(browser, live_server, owner):
     user, claim = owner
     page = UserPage(browser, live_server.url, user.username)
     try:
@@ -59,7 +58,7 @@ def test_admin_pages_run_under_the_policy_without_violations(browser, live_serve
         page.close()
 
 
-def test_admin_lockout_page(browser, live_server, owner):  # noqa: F811
+def test_admin_lockout_page(browser, live_server, owner):
     user, _ = owner
     page = UserPage(browser, live_server.url, user.username)
     page.expect_status(429)
