@@ -9,16 +9,24 @@ from curation.choices import Role
 from curation.models import Claim, EvidenceLink, Release, Topic
 
 from .conftest import _member
+from .factories import DocumentFactory, ProjectFactory
 from .jobs import run_queued_jobs
 from .test_releases import cut_form, graded, passage_on  # noqa: F401 (fixture)
 
 ADD = "admin:curation_release_add"
 
 
-def autocomplete(client, model_name: str, field_name: str, term: str = "") -> set[str]:
+def autocomplete(client, model_name: str, field_name: str, term: str = "", **chosen) -> set[str]:
+    """The names an Add release picker offers (`project=` as release_cut.js sends it)."""
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "curation", "model_name": model_name, "field_name": field_name, "term": term},
+        {
+            "app_label": "curation",
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": term,
+            **chosen,
+        },
     )
     assert response.status_code == 200
     return {row["text"] for row in response.json()["results"]}
@@ -138,3 +146,57 @@ def test_viewer_cannot_preview(client, project, viewer):
     response = client.post(reverse(ADD), {**cut_form(project), "_preview": "Preview"})
 
     assert response.status_code == 403
+
+
+def test_pickers_offer_only_the_chosen_projects_documents_and_topics(
+    client,
+    project,
+    other_project,
+    owner,
+    graded,  # noqa: F811
+):
+    # olga also sees beta; gamma is no project of hers.
+    _member(other_project, owner.username, Role.VIEWER)
+    gamma = ProjectFactory(slug="gamma", name="Gamma")
+    hidden = DocumentFactory(project=gamma, title="Gamma's own")
+    Topic.objects.create(project=gamma, name="gamma only")
+    client.force_login(owner)
+    alpha_titles = {str(doc) for doc in graded.docs.values()}
+
+    assert autocomplete(client, "passage", "document") == {*alpha_titles, str(graded.other_doc)}
+    assert autocomplete(client, "passage", "document", project=project.pk) == alpha_titles
+    assert autocomplete(client, "passage", "document", project=other_project.pk) == {
+        str(graded.other_doc)
+    }
+    assert autocomplete(client, "claim", "topics", project=project.pk) == {"energy", "trade"}
+    assert autocomplete(client, "claim", "topics", project=other_project.pk) == {"beta only"}
+    # Gamma's are never offered, chosen or not.
+    assert str(hidden) not in autocomplete(client, "passage", "document", "Gamma")
+    assert autocomplete(client, "passage", "document", project=gamma.pk) == set()
+    assert autocomplete(client, "claim", "topics", "gamma", project=gamma.pk) == set()
+
+
+@pytest.mark.parametrize("chosen", ["beta", "1.5", "99999999999999999999", "١"])
+def test_a_chosen_project_that_is_no_id_is_a_bad_request(client, project, owner, chosen):
+    client.force_login(owner)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "curation",
+            "model_name": "passage",
+            "field_name": "document",
+            "project": chosen,
+        },
+    )
+
+    assert response.status_code == 400
+
+
+def test_the_add_page_sends_the_chosen_project_with_its_lookups(client, project, owner):
+    client.force_login(owner)
+
+    page = client.get(reverse(ADD)).content.decode()
+
+    assert "curation/release_cut.js" in page
+    assert page.index("admin/js/jquery.init.js") < page.index("curation/release_cut.js")

@@ -1,6 +1,7 @@
 """Role-scoped ModelAdmin: what a staff user sees and may do comes from their
 project roles, not from Django's model permissions."""
 
+import re
 from contextlib import contextmanager
 
 from django.contrib import admin, messages
@@ -12,6 +13,9 @@ from ..choices import Role
 from ..selectors.access import roles_by_project
 from ..selectors.history import history_of
 from ..services.access import role_among
+
+# Digits only, and few enough for any database's integer column.
+PROJECT_ID = re.compile(r"[0-9]{1,9}")
 
 
 def request_roles(request) -> dict[int, Role]:
@@ -120,6 +124,20 @@ class ScopedAdmin(admin.ModelAdmin):
         for message in failure.error.messages:
             self.message_user(request, message, messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
+
+
+def narrowed_to_chosen_project(request, queryset):
+    """An autocomplete's answers narrowed to the project its form has chosen.
+
+    The Add release page sends `?project=` with its lookups (release_cut.js). The
+    queryset is already visible_to(user): an invisible project's id narrows to nothing.
+    """
+    chosen = request.GET.get("project")
+    if not chosen or getattr(request.resolver_match, "url_name", "") != "autocomplete":
+        return queryset
+    if not PROJECT_ID.fullmatch(chosen):
+        raise BadRequest(f"project must be a project id, not {chosen[:40]!r}.")
+    return queryset.filter(project_id=int(chosen))
 
 
 @contextmanager

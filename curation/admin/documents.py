@@ -14,7 +14,7 @@ from ..services.documents import ImportOutcome
 from ..services.imports import file_input
 from ..text import normalize_text, text_sha256
 from .assignments import AssignFromDocuments
-from .base import HistoryMixin, ScopedAdmin
+from .base import HistoryMixin, ScopedAdmin, narrowed_to_chosen_project
 from .columns import OneProjectColumns
 from .workspace import document_workspace
 
@@ -206,6 +206,7 @@ class DocumentAdmin(AssignFromDocuments, OneProjectColumns, HistoryMixin, Scoped
 
     def get_search_results(self, request, queryset, search_term):
         # The API's `?q=` search (curation/search.py: words by stem, CJK by substring).
+        queryset = narrowed_to_chosen_project(request, queryset)
         if not search_term.strip():
             return queryset, False
         return DocumentFilter({"q": search_term}, queryset=queryset).qs, False

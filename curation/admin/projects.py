@@ -17,7 +17,13 @@ from ..services import (
     topic_delete,
     topic_update,
 )
-from .base import HistoryMixin, ScopedAdmin, request_role, service_errors
+from .base import (
+    HistoryMixin,
+    ScopedAdmin,
+    narrowed_to_chosen_project,
+    request_role,
+    service_errors,
+)
 from .dashboard import project_dashboard
 from .releases import cut_release
 
@@ -177,6 +183,10 @@ class TopicAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["project"] if obj else []
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset = narrowed_to_chosen_project(request, queryset)
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):

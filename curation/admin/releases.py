@@ -27,7 +27,8 @@ class ReleaseCutForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     # Chosen by name through the Topic and Document admins' searches, which only
-    # ever look in the user's own projects; release_filter() rejects any other project's.
+    # ever look in the user's own projects, narrowed to the chosen one
+    # (release_cut.js); release_filter() rejects any other project's.
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.none(),
         required=False,
@@ -60,6 +61,10 @@ class ReleaseCutForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = ["project", "name", "description"]
+
+    class Media:
+        # After the widgets' jQuery: the pickers ask for the chosen project's only.
+        js = ["admin/js/jquery.init.js", "curation/release_cut.js"]
 
     def _post_clean(self):
         pass  # release_cut validates and numbers the release.

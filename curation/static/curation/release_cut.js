@@ -1,0 +1,21 @@
+// The Add release page (issue 19 item 10): its topic and document pickers offer only
+// the chosen project's. Django's autocomplete widget sends no form values, so every
+// lookup from this page carries the selected project; the Topic and Document admins
+// narrow their (already visible_to) answers to it.
+"use strict";
+{
+  const $ = django.jQuery;
+  const project = () => document.getElementById("id_project");
+
+  $.ajaxPrefilter((options) => {
+    const chosen = project() && project().value;
+    if (!chosen || !options.url.includes("/autocomplete/")) return;
+    const extra = `project=${encodeURIComponent(chosen)}`;
+    options.data = options.data ? `${options.data}&${extra}` : extra;
+  });
+
+  // Another project's topics and documents would be refused on save: drop them.
+  $(() => {
+    $(project()).on("change", () => $("#id_topics, #id_documents").val(null).trigger("change"));
+  });
+}
