@@ -1,13 +1,17 @@
-"""GET /api/v1/sources/{id}/history/ and /documents/{id}/history/: what the admin's
-History page shows, through the API (issue 19, item 13)."""
+"""GET /api/v1/claims|sources|documents/{id}/history/: what the admin's History page
+shows, through the API (issue 19, item 13). One contract for the three: paged like
+every list, newest first."""
 
 import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from curation import services
+from curation.models import Membership
 
-from .factories import SourceFactory
+from .factories import ClaimFactory, PassageFactory, SourceFactory
+
+KINDS = ["claims", "sources", "documents"]
 
 
 def _client(user) -> APIClient:
@@ -71,23 +75,65 @@ def test_history_ignores_the_resource_list_parameters(owner, project, query):
     assert len(response.json()["results"]) == 1
 
 
-def test_another_projects_history_is_404(outsider, owner, project):
-    source = _regrade(owner, SourceFactory(project=project, reliability="A"), 1)
-    response = _client(outsider).get(f"/api/v1/sources/{source.pk}/history/")
+def _edited(kind, owner, document, edits: int):
+    """A claim, source or document of `document`'s project, edited `edits` times."""
+    if kind == "claims":
+        claim = ClaimFactory(passage=PassageFactory(document=document), author=owner)
+        for n in range(edits):
+            claim = services.claim_update(actor=owner, claim=claim, statement=f"Edit {n}")
+        return claim
+    if kind == "sources":
+        source = document.source
+        for n in range(edits):
+            source = services.source_update(actor=owner, source=source, name=f"Name {n}")
+        return source
+    for n in range(edits):
+        services.document_update(actor=owner, document=document, title=f"Title {n}")
+    return document
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_history_is_paged_newest_first(owner, document, kind):
+    target = _edited(kind, owner, document, 3)
+    client = _client(owner)
+
+    first = client.get(f"/api/v1/{kind}/{target.pk}/history/?page_size=2").json()
+    second = client.get(first["next"]).json()
+
+    entries = first["results"] + second["results"]
+    assert [entry["id"] for entry in entries] == list(
+        target.history.order_by("-at", "-pk").values_list("pk", flat=True)
+    )
+    assert len(entries) == 3
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_another_projects_history_is_404(outsider, owner, document, kind):
+    target = _edited(kind, owner, document, 1)
+    response = _client(outsider).get(f"/api/v1/{kind}/{target.pk}/history/")
     assert response.status_code == 404
-    assert "Regraded" not in response.content.decode()
+    assert "Edit 0" not in response.content.decode()
+    assert "Name 0" not in response.content.decode()
 
 
-@pytest.mark.parametrize("kind", ["sources", "documents"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_removed_members_history_is_404(owner, viewer, document, kind):
+    target = _edited(kind, owner, document, 1)
+    client = _client(viewer)
+    assert client.get(f"/api/v1/{kind}/{target.pk}/history/").status_code == 200
+
+    services.membership_remove(
+        actor=owner, membership=Membership.objects.get(user=viewer, project=document.project)
+    )
+
+    assert client.get(f"/api/v1/{kind}/{target.pk}/history/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("edits", [1, 12])
 def test_history_query_count_does_not_grow(owner, document, django_assert_num_queries, kind, edits):
-    source = document.source
-    for n in range(edits):
-        if kind == "sources":
-            source = services.source_update(actor=owner, source=source, name=f"Name {n}")
-        else:
-            services.document_update(actor=owner, document=document, title=f"Title {n}")
-    target = source if kind == "sources" else document
+    target = _edited(kind, owner, document, edits)
     client = _client(owner)
 
     # token, the object (scoped), one page of entries with their actors

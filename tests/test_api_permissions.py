@@ -603,15 +603,13 @@ def _check_update(w, resource, target, obj, user, role, response, before):
 
 def _check_read_action(w, resource, target, obj, user, role, response, before):
     data = response.json()
-    if response.wsgi_request.path.endswith("/history/") and resource != "claims":
-        # a source's or document's history: paged, newest first, only its own entries
-        expected = HistoryEntry.objects.filter(**{resource[:-1]: obj}).order_by("-at", "-pk")
+    if response.wsgi_request.path.endswith("/history/"):
+        # a claim's, source's or document's history: paged, newest first, its own only
+        expected = obj.history.order_by("-at", "-pk")
         assert [entry["id"] for entry in data["results"]] == [e.pk for e in expected]
-    elif resource == "documents":  # annotations: the document's passages, claims, evidence
+    else:  # a document's annotations: its passages, claims, evidence
         assert data["document"] == obj.pk
         assert w.claim_own.pk in {claim["id"] for claim in data["claims"]}
-    else:  # a claim's history
-        assert isinstance(data, list)
 
 
 def _check_delete(w, resource, target, obj, user, role, response, before):

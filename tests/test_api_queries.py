@@ -300,22 +300,6 @@ def test_document_annotations_query_count_does_not_grow(
     assert len(response.json()["claims"]) == 1 + extra_claims
 
 
-@pytest.mark.parametrize("edits", [0, 10])
-def test_claim_history_query_count_does_not_grow(
-    dataset, owner, owner_client, django_assert_num_queries, edits
-):
-    claim = Claim.objects.order_by("pk").first()
-    for n in range(edits):
-        claim = services.claim_update(actor=owner, claim=claim, statement=f"Edit {n}")
-
-    # token, the claim, its history entries with their actors
-    with django_assert_num_queries(3):
-        response = owner_client.get(f"/api/v1/claims/{claim.pk}/history/")
-
-    assert response.status_code == 200
-    assert len(response.json()) == edits  # the factory writes no "created" entry
-
-
 # -- one claim by offsets: the most frequent write ----------------------------------------
 
 # One path on every database (the fast path is gone): token, document, roles, passage

@@ -72,7 +72,7 @@ def api_leaks(team, claim, secret, user) -> list[str]:
     matrix = client.get(f"/api/v1/projects/{team.project.pk}/agreement/matrix.csv")
     if len(list(csv.reader(io.StringIO(b"".join(matrix.streaming_content).decode())))) > 1:
         leaks.append("agreement matrix csv")
-    history = client.get(f"/api/v1/claims/{claim.pk}/history/").json()
+    history = client.get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]
     if any("credibility" in entry["changes"] or "kind" in entry["changes"] for entry in history):
         leaks.append("claim history")
     shown = client.get(f"/api/v1/claims/{claim.pk}/").json()

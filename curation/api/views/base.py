@@ -86,7 +86,9 @@ class WithHistory:
     )
     def history(self, request, pk=None):
         """Who changed this object, when, what (`changes`: {field: [old, new]}) and why."""
-        page = self.paginate_queryset(history_of(self.get_object()))
+        # The paginator itself, not self.paginate_queryset: a viewset's override of
+        # that completes its own rows (claims_complete), which history entries are not.
+        page = self.paginator.paginate_queryset(history_of(self.get_object()), request, view=self)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 

@@ -21,7 +21,7 @@ from ...selectors.claims import claims_complete, claims_for_api, claims_read, to
 from .. import filters
 from .. import serializers as s
 from ..preconditions import body_version, expected_version
-from .base import ScopedViewSet, WithRoles, validation_detail
+from .base import ScopedViewSet, WithHistory, WithRoles, validation_detail
 
 
 def _with_etag(claim: dict, code: int = status.HTTP_200_OK) -> Response:
@@ -44,11 +44,12 @@ VERSIONED = extend_schema(
 
 
 @extend_schema_view(update=VERSIONED, partial_update=VERSIONED, destroy=VERSIONED)
-class ClaimViewSet(WithRoles, ScopedViewSet):
+class ClaimViewSet(WithRoles, WithHistory, ScopedViewSet):
     """Claims with their passage, grading, review state and evidence.
 
     POST a list (up to 1,000) to create many at once: all or nothing.
     Writes take the claim's `version` (or an `If-Match` ETag); a stale one is 412.
+    GET {id}/history/ lists its changes (and its evidence's), newest first, paged.
     """
 
     queryset = Claim.objects.all()
@@ -242,10 +243,3 @@ class ClaimViewSet(WithRoles, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._move(request, "reopen")
-
-    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def history(self, request, pk=None):
-        claim = self.get_object()
-        entries = claim.history.select_related("actor").order_by("at", "pk")
-        return Response(s.HistoryEntrySerializer(entries, many=True).data)

@@ -736,8 +736,9 @@ class DocumentPage {
     }
     let who = "";
     try {
+      // Newest first: the first page holds the latest change.
       const { data: history } = await api(`claims/${claim.id}/history/`);
-      const last = history.filter((entry) => entry.object_type === "claim").pop();
+      const last = history.results.find((entry) => entry.object_type === "claim");
       if (last) who = ` Last change: ${last.action} by ${last.actor || "system"} at ${new Date(last.at).toLocaleString()} (${Object.keys(last.changes).join(", ") || "no fields"}).`;
     } catch {
       // The conflict itself is what matters; the history is a courtesy.
@@ -755,7 +756,8 @@ class DocumentPage {
 
   async loadHistory(id, list) {
     try {
-      const { data } = await api(`claims/${id}/history/`);
+      // Every page of it, newest first as the admin's History page lists it.
+      const data = await fetchAll(`claims/${id}/history/`);
       if (!data.length) {
         list.replaceChildren(el("li", {}, "No change recorded yet."));
         return;
