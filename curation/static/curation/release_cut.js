@@ -14,8 +14,15 @@
     options.data = options.data ? `${options.data}&${extra}` : extra;
   });
 
-  // Another project's topics and documents would be refused on save: drop them.
+  // Another project's topics and documents would be refused on save: drop them when
+  // the project really changes (the admin's related-widget script fires "change" on
+  // every page load, which must keep what a preview sent back).
   $(() => {
-    $(project()).on("change", () => $("#id_topics, #id_documents").val(null).trigger("change"));
+    let shown = project() && project().value;
+    $(project()).on("change", () => {
+      if (project().value === shown) return;
+      shown = project().value;
+      $("#id_topics, #id_documents").val(null).trigger("change");
+    });
   });
 }
