@@ -704,6 +704,26 @@ def test_other_projects_objects_answer_404(world, resource, action, role):
     assert db_state() == before
 
 
+# (resource, target) whose history a member of alpha reads: see MATRIX.
+HISTORY_READS = [("claims", "own"), ("documents", "alpha"), ("sources", "alpha")]
+
+
+@pytest.mark.parametrize(("resource", "target"), HISTORY_READS, ids=[r for r, _ in HISTORY_READS])
+def test_a_removed_member_reads_no_history(world, resource, target):
+    w = world
+    obj = TARGETS[resource, target](w)
+    method, url, payload = request_for(w, resource, "history", target, obj)
+    client = client_for(w.users["viewer"])
+    assert send(client, method, url, payload).status_code == 200
+    membership = Membership.objects.get(project=w.alpha, user=w.users["viewer"])
+    services.membership_remove(actor=w.users["owner"], membership=membership)
+
+    response = send(client, method, url, payload)
+
+    assert response.status_code == 404, body_of(response)
+    assert_no_data(response)
+
+
 @pytest.mark.parametrize("resource", list(MODELS))
 def test_superuser_reads_every_project(world, resource):
     obj = getattr(world, BETA_TARGETS[resource])
