@@ -223,3 +223,22 @@ def test_grade_tally_says_what_the_live_grade_rule_says(project, annotator, worl
         (row.reliability, row.credibility): row.n for row in tally
     }
     assert sum(grade_heatmap(project)["counts"][-1]) == 3  # F: the document without source
+
+
+def test_the_dashboard_reads_nine_grouped_tallies_whatever_the_size(
+    project, annotator, world, django_assert_num_queries
+):
+    """Totals, oldest submitted, made and decided per period, throughput,
+    assignments, grades, stances, rates: nine queries, none per claim or author."""
+    from curation.selectors.dashboard import project_stats
+
+    for document in world["documents"]:
+        claim_create(actor=annotator, passage=passage(document))
+    with django_assert_num_queries(9):
+        small = project_stats(project)
+    for document in world["documents"] * 4:
+        claim = claim_create(actor=annotator, passage=passage(document))
+        claim_submit(actor=annotator, claim=claim)
+    with django_assert_num_queries(9):
+        large = project_stats(project)
+    assert (small["totals"]["draft"], large["totals"]["submitted"]) == (3, 12)
