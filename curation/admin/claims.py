@@ -36,6 +36,7 @@ from .base import (
 )
 from .columns import OneProjectColumns
 from .dashboard import ReliabilityFilter
+from .filters import MemberFilter, ProjectFilter, TopicFilter
 from .workspace import review_queue
 
 CLAIM_FIELDS = list(CLAIM_EDITABLE_FIELDS)
@@ -185,13 +186,14 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
     ]
     list_display_links = ["short_statement"]
     list_filter = [
-        ("project", admin.RelatedOnlyFieldListFilter),
+        # Choices from the user's projects, not a DISTINCT over the claims (filters.py).
+        ("project", ProjectFilter),
         "status",
         "kind",
         "credibility",
         ReliabilityFilter,  # F includes claims without a source, as on the dashboard
-        ("topics", admin.RelatedOnlyFieldListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("topics", TopicFilter),
+        ("author", MemberFilter),
     ]
     search_fields = ["statement", "passage__exact", "attributed_to"]
     autocomplete_fields = ["passage", "topics"]
