@@ -180,6 +180,29 @@ PG_PROJECT_GONE = (
 )
 
 
+# Django's flush (and a restore script) TRUNCATEs tables: no row trigger fires, so
+# the tallies follow here. Claims emptied: their counts go; links emptied: the
+# stances go; claim topics emptied: every link now counts under "no topic".
+PG_TRUNCATED = """
+    CREATE FUNCTION curation_tally_truncated() RETURNS trigger AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'curation_claim' THEN
+            DELETE FROM curation_claimsmade;
+            DELETE FROM curation_claimsdecided;
+            DELETE FROM curation_gradetally;
+        END IF;
+        DELETE FROM curation_stancetally;
+        INSERT INTO curation_stancetally (project_id, topic_key, stance, n)
+        SELECT c.project_id, COALESCE(ct.topic_id, 0), l.stance, COUNT(*)
+        FROM curation_evidencelink l
+        JOIN curation_claim c ON c.id = l.claim_id
+        LEFT JOIN curation_claim_topics ct ON ct.claim_id = l.claim_id
+        GROUP BY 1, 2, 3;
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql;
+    """
+
+
 def _pg_trigger(name: str, table: str, op: str, function: str) -> str:
     referencing = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows"}.get(
         op, "NEW TABLE AS new_rows OLD TABLE AS old_rows"
@@ -191,6 +214,7 @@ def _pg_trigger(name: str, table: str, op: str, function: str) -> str:
 
 
 OPS = ["INSERT", "UPDATE", "DELETE"]
+TRUNCATED = ["curation_claim", "curation_evidencelink", "curation_claim_topics"]
 POSTGRES_FORWARD = [
     *[_pg_claims(op) for op in OPS],
     *[_pg_links(op) for op in OPS],
@@ -200,6 +224,7 @@ POSTGRES_FORWARD = [
     _pg_regrade("document", "source_id"),
     _pg_regrade("source", "reliability"),
     PG_PROJECT_GONE,
+    PG_TRUNCATED,
     *[
         _pg_trigger(
             f"curation_tally_claims_{op.lower()}",
@@ -241,6 +266,11 @@ POSTGRES_FORWARD = [
     ),
     "CREATE TRIGGER curation_tally_project_gone AFTER DELETE ON curation_project "
     "FOR EACH ROW EXECUTE FUNCTION curation_tally_project_gone()",
+    *[
+        f"CREATE TRIGGER curation_tally_truncated AFTER TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION curation_tally_truncated()"
+        for table in TRUNCATED
+    ],
 ]
 _PG_TRIGGERS = [
     *[(f"curation_tally_claims_{op.lower()}", "curation_claim") for op in OPS],
@@ -253,6 +283,8 @@ _PG_TRIGGERS = [
 ]
 POSTGRES_BACKWARD = [
     *[f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in _PG_TRIGGERS],
+    *[f"DROP TRIGGER IF EXISTS curation_tally_truncated ON {table}" for table in TRUNCATED],
+    "DROP FUNCTION IF EXISTS curation_tally_truncated()",
     *[f"DROP FUNCTION IF EXISTS {name}()" for name, _ in _PG_TRIGGERS],
     "DROP FUNCTION IF EXISTS curation_tally_grades_recount(bigint)",
 ]
@@ -362,6 +394,21 @@ def _run(statements_by_vendor):
     return run
 
 
+TALLY_MODELS = ["ClaimsMade", "ClaimsDecided", "GradeTally", "StanceTally"]
+
+
+def _create_tables(apps, schema_editor):
+    """The tally models are unmanaged (see models/tallies.py), so their tables, with
+    the unique keys the triggers upsert on, are made here from the migration state."""
+    for name in TALLY_MODELS:
+        schema_editor.create_model(apps.get_model("curation", name))
+
+
+def _drop_tables(apps, schema_editor):
+    for name in TALLY_MODELS:
+        schema_editor.delete_model(apps.get_model("curation", name))
+
+
 def _recount(apps, schema_editor):
     """Counts for the claims already there (the triggers see only later writes)."""
     from curation.services.tallies import tallies_recount
@@ -388,6 +435,7 @@ class Migration(migrations.Migration):
                 ("day", models.DateField()),
                 ("n", models.IntegerField()),
             ],
+            options={"managed": False},
         ),
         migrations.CreateModel(
             name="ClaimsMade",
@@ -406,6 +454,7 @@ class Migration(migrations.Migration):
                 ("day", models.DateField()),
                 ("n", models.IntegerField()),
             ],
+            options={"managed": False},
         ),
         migrations.CreateModel(
             name="GradeTally",
@@ -420,6 +469,7 @@ class Migration(migrations.Migration):
                 ("credibility", models.PositiveSmallIntegerField()),
                 ("n", models.IntegerField()),
             ],
+            options={"managed": False},
         ),
         migrations.CreateModel(
             name="StanceTally",
@@ -437,6 +487,7 @@ class Migration(migrations.Migration):
                 ("stance", models.CharField(max_length=16)),
                 ("n", models.IntegerField()),
             ],
+            options={"managed": False},
         ),
         migrations.RemoveIndex(
             model_name="claim",
@@ -512,6 +563,7 @@ class Migration(migrations.Migration):
                 fields=("project", "topic_key", "stance"), name="stance_tally_key"
             ),
         ),
+        migrations.RunPython(_create_tables, _drop_tables),
         migrations.RunPython(
             _run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
             _run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),

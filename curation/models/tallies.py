@@ -12,6 +12,10 @@ midnight counts on the UTC day, so a day's (or week's) edge may be off by the
 zone's offset. Author and topic are plain integers (0: none) rather than foreign
 keys because the unique keys the triggers upsert on must not hold NULL (NULLs
 never conflict), and a deleted user or topic must not take the counts with it.
+
+The models are unmanaged (migration 0014 creates their tables itself): derived rows
+are no data of their own, so dumpdata and the fixture releases leave them out, and a
+fixture loaded elsewhere is counted there by that database's triggers.
 """
 
 from django.db import models
@@ -45,6 +49,7 @@ class ClaimsMade(_Tally):
     n = models.IntegerField()
 
     class Meta:
+        managed = False  # see the module's docstring
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "author_key", "status", "day"], name="claims_made_key"
@@ -61,6 +66,7 @@ class ClaimsDecided(_Tally):
     n = models.IntegerField()
 
     class Meta:
+        managed = False  # see the module's docstring
         constraints = [
             models.UniqueConstraint(fields=["project", "status", "day"], name="claims_decided_key")
         ]
@@ -75,6 +81,7 @@ class GradeTally(_Tally):
     n = models.IntegerField()
 
     class Meta:
+        managed = False  # see the module's docstring
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "reliability", "credibility"], name="grade_tally_key"
@@ -92,6 +99,7 @@ class StanceTally(_Tally):
     n = models.IntegerField()
 
     class Meta:
+        managed = False  # see the module's docstring
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "topic_key", "stance"], name="stance_tally_key"
