@@ -149,7 +149,7 @@ def main() -> None:
     from curation.models import Project
 
     print(f"python speed: {python_speed_ms():.0f} ms (5M additions)")
-    for size in args.sizes:
+    for size in args.sizes[:1] if args.reuse else args.sizes:
         connections.close_all()
         started = time.perf_counter()
         if args.reuse:

@@ -3,7 +3,8 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -217,7 +218,16 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         return [path("review/", view, name="curation_claim_review"), *super().get_urls()]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+        # A count per listed row, not a GROUP BY of every claim with its links: the
+        # first page of 1,000,000 claims took 14 s grouping before it could sort.
+        links = (
+            EvidenceLink.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(evidence_total=Coalesce(Subquery(links), 0))
 
     def get_fieldsets(self, request, obj=None):
         main = ["passage", *CLAIM_FIELDS, "expected_version"]
