@@ -15,7 +15,11 @@ pairs (dashboard, list, dashboard, list, …) so drift hits both alike:
 
     .venv/bin/python bench/dashboard.py [--sizes 100000 1000000] [--repeat 7]
         [--database-url postgres://postgres@127.0.0.1:5432/wt_dashboard_bench] [--keep]
-        [--corpus /work/shared/corpus]
+        [--reuse] [--corpus /work/shared/corpus]
+
+--keep leaves the database; --reuse measures a kept one (one size) without seeding
+it again: it migrates it (migration 0014 counts the tallies of the claims already
+there) and runs ANALYZE. The query count of each page is printed with its time.
 
 Requirement (issue 14): the dashboard at 1,000,000 claims costs no more than ten
 first pages of the claim list.
@@ -81,8 +85,9 @@ def _without_drf_tokens() -> None:
 
 def measure(project, repeat: int) -> dict[str, float]:
     from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     request_started.disconnect(close_old_connections)
@@ -102,8 +107,10 @@ def measure(project, repeat: int) -> dict[str, float]:
         "API list p1": (api, f"/api/v1/claims/?project={project.pk}&page_size=50"),
     }
     times: dict[str, list[float]] = {name: [] for name in pages}
-    for name, (client, url) in pages.items():  # warm-up: caches, plans
-        assert client.get(url).status_code == 200, (name, url)
+    for name, (client, url) in pages.items():  # warm-up: caches, plans; query counts
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, (name, url)
+        print(f"  {name:22} {len(queries):4} queries")
     for _ in range(repeat):
         for name, (client, url) in pages.items():  # interleaved
             started = time.perf_counter()
@@ -121,6 +128,7 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/wt_dashboard_bench"
     )
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database")
     parser.add_argument("--corpus", help="the corpus folder, if not ../shared/corpus")
     args = parser.parse_args()
     if args.corpus:
@@ -141,15 +149,25 @@ def main() -> None:
     from curation.models import Project
 
     print(f"python speed: {python_speed_ms():.0f} ms (5M additions)")
-    for size in args.sizes:
+    for size in args.sizes[:1] if args.reuse else args.sizes:
         connections.close_all()
-        recreate_database(args.database_url)
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        seed(size, max(2000, size // 50))
-        project = Project.objects.get(slug="bench")
-        spread(project.pk)
-        print(f"{size:,} claims seeded in {time.perf_counter() - started:.0f} s")
+        if args.reuse:
+            call_command("migrate", verbosity=0)
+            with connections["default"].cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            project = Project.objects.get(slug="bench")
+            size = project.claims.count()
+            print(
+                f"{size:,} claims kept, migrated, analyzed in {time.perf_counter() - started:.0f} s"
+            )
+        else:
+            recreate_database(args.database_url)
+            call_command("migrate", verbosity=0)
+            seed(size, max(2000, size // 50))
+            project = Project.objects.get(slug="bench")
+            spread(project.pk)
+            print(f"{size:,} claims seeded in {time.perf_counter() - started:.0f} s")
         figures = measure(project, args.repeat)
         page = figures["admin changelist p1"]
         for name, ms in figures.items():
@@ -157,7 +175,7 @@ def main() -> None:
         api_page = figures["API list p1"]
         print(f"  dashboard / API list p1: {figures['dashboard page'] / api_page:.1f} ×")
     connections.close_all()
-    if not args.keep:
+    if not (args.keep or args.reuse):
         recreate_database(args.database_url, drop_only=True)
 
 

@@ -40,6 +40,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Derived dashboard counts are neither dumped nor loaded (curation/routers.py).
+DATABASE_ROUTERS = ["curation.routers.TalliesRouter"]
+
 INSTALLED_APPS = [
     # First: its templates/admin/base_site.html frames every admin page (issue 14).
     "curation",

@@ -3,7 +3,8 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,6 +37,7 @@ from .base import (
 )
 from .columns import OneProjectColumns
 from .dashboard import ReliabilityFilter
+from .filters import MemberFilter, ProjectFilter, TopicFilter
 from .workspace import review_queue
 
 CLAIM_FIELDS = list(CLAIM_EDITABLE_FIELDS)
@@ -185,13 +187,14 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
     ]
     list_display_links = ["short_statement"]
     list_filter = [
-        ("project", admin.RelatedOnlyFieldListFilter),
+        # Choices from the user's projects, not a DISTINCT over the claims (filters.py).
+        ("project", ProjectFilter),
         "status",
         "kind",
         "credibility",
         ReliabilityFilter,  # F includes claims without a source, as on the dashboard
-        ("topics", admin.RelatedOnlyFieldListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("topics", TopicFilter),
+        ("author", MemberFilter),
     ]
     search_fields = ["statement", "passage__exact", "attributed_to"]
     autocomplete_fields = ["passage", "topics"]
@@ -215,7 +218,16 @@ class ClaimAdmin(OneProjectColumns, HistoryMixin, ScopedAdmin):
         return [path("review/", view, name="curation_claim_review"), *super().get_urls()]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+        # A count per listed row, not a GROUP BY of every claim with its links: the
+        # first page of 1,000,000 claims took 14 s grouping before it could sort.
+        links = (
+            EvidenceLink.objects.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(evidence_total=Coalesce(Subquery(links), 0))
 
     def get_fieldsets(self, request, obj=None):
         main = ["passage", *CLAIM_FIELDS, "expected_version"]

@@ -13,6 +13,7 @@ from .imports import ImportJob, ImportUpload
 from .projects import Membership, Project
 from .regions import DocumentRegion
 from .releases import Release, ReleaseChunk, ReleaseFile
+from .tallies import ClaimsDecided, ClaimsMade, GradeTally, StanceTally
 from .team import Assignment, Comment, Notification
 
 __all__ = [
@@ -21,10 +22,13 @@ __all__ = [
     "AssessmentRound",
     "Assignment",
     "Claim",
+    "ClaimsDecided",
+    "ClaimsMade",
     "Comment",
     "Document",
     "DocumentRegion",
     "EvidenceLink",
+    "GradeTally",
     "HistoryEntry",
     "ImportJob",
     "ImportUpload",
@@ -36,5 +40,6 @@ __all__ = [
     "ReleaseChunk",
     "ReleaseFile",
     "Source",
+    "StanceTally",
     "Topic",
 ]

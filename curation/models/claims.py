@@ -99,7 +99,10 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["project", "status"], name="claim_project_status_idx"),
+            # Also the review backlog's oldest submitted claim: a one-row index read.
+            models.Index(
+                fields=["project", "status", "updated_at"], name="claim_project_status_idx"
+            ),
             # Lists sorted by recency (?ordering=-updated_at, cursor-paginated with the
             # id as tie-breaker) read the index backwards instead of sorting every claim.
             models.Index(fields=["updated_at", "id"], name="claim_updated_idx"),
