@@ -292,22 +292,30 @@ POSTGRES_BACKWARD = [
 # --- SQLite (row-level) ------------------------------------------------------------
 
 
+# Only a live project's tallies move. A project's own deletion drops its tallies
+# (curation_tally_project_gone); rows of it deleted afterwards, as Django's flush on
+# SQLite deletes table by table in no set order, must not leave negative counts.
+_LIVE = "EXISTS (SELECT 1 FROM curation_project WHERE id = {project})"
+
+
 def _sqlite_claim(row: str, k: int) -> str:
     return f"""
     INSERT INTO curation_claimsmade (project_id, author_key, status, day, n)
-    VALUES ({row}.project_id, COALESCE({row}.author_id, 0), {row}.status,
-            date({row}.created_at), {k})
+    SELECT {row}.project_id, COALESCE({row}.author_id, 0), {row}.status,
+           date({row}.created_at), {k}
+    WHERE {_LIVE.format(project=row + ".project_id")}
     ON CONFLICT (project_id, author_key, status, day) DO UPDATE SET n = n + excluded.n;
     INSERT INTO curation_claimsdecided (project_id, status, day, n)
     SELECT {row}.project_id, {row}.status, date({row}.reviewed_at), {k}
     WHERE {row}.status IN {DECIDED} AND {row}.reviewed_at IS NOT NULL
+      AND {_LIVE.format(project=row + ".project_id")}
     ON CONFLICT (project_id, status, day) DO UPDATE SET n = n + excluded.n;
     INSERT INTO curation_gradetally (project_id, reliability, credibility, n)
     SELECT {row}.project_id, COALESCE(s.reliability, 'F'), {row}.credibility, {k}
     FROM curation_passage p
     JOIN curation_document doc ON doc.id = p.document_id
     LEFT JOIN curation_source s ON s.id = doc.source_id
-    WHERE p.id = {row}.passage_id
+    WHERE p.id = {row}.passage_id AND {_LIVE.format(project=row + ".project_id")}
     ON CONFLICT (project_id, reliability, credibility) DO UPDATE SET n = n + excluded.n;
     """
 
@@ -317,7 +325,7 @@ def _sqlite_stance(row: str, k: int) -> str:
     INSERT INTO curation_stancetally (project_id, topic_key, stance, n)
     SELECT c.project_id, COALESCE(ct.topic_id, 0), {row}.stance, {k}
     FROM curation_claim c LEFT JOIN curation_claim_topics ct ON ct.claim_id = c.id
-    WHERE c.id = {row}.claim_id
+    WHERE c.id = {row}.claim_id AND {_LIVE.format(project="c.project_id")}
     ON CONFLICT (project_id, topic_key, stance) DO UPDATE SET n = n + excluded.n;
     """
 
@@ -329,12 +337,13 @@ def _sqlite_topic(row: str, k: int, alone: str) -> str:
     INSERT INTO curation_stancetally (project_id, topic_key, stance, n)
     SELECT c.project_id, {row}.topic_id, l.stance, {k} * COUNT(*)
     FROM curation_evidencelink l JOIN curation_claim c ON c.id = l.claim_id
-    WHERE l.claim_id = {row}.claim_id GROUP BY c.project_id, l.stance
+    WHERE l.claim_id = {row}.claim_id AND {_LIVE.format(project="c.project_id")} GROUP BY c.project_id, l.stance
     ON CONFLICT (project_id, topic_key, stance) DO UPDATE SET n = n + excluded.n;
     INSERT INTO curation_stancetally (project_id, topic_key, stance, n)
     SELECT c.project_id, 0, l.stance, {-k} * COUNT(*)
     FROM curation_evidencelink l JOIN curation_claim c ON c.id = l.claim_id
-    WHERE l.claim_id = {row}.claim_id AND {alone} GROUP BY c.project_id, l.stance
+    WHERE l.claim_id = {row}.claim_id AND {alone}
+      AND {_LIVE.format(project="c.project_id")} GROUP BY c.project_id, l.stance
     ON CONFLICT (project_id, topic_key, stance) DO UPDATE SET n = n + excluded.n;
     """
 
