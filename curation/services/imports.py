@@ -23,9 +23,17 @@ from django.utils import timezone
 
 from ..choices import ImportKind, ImportStatus, Role
 from ..extract import format_for_path
-from ..importing import _date, _url, document_input
+from ..importing import (
+    READERS_FROM,
+    _date,
+    _url,
+    default_jobs,
+    document_input,
+    in_readers,
+    with_findings,
+)
 from ..models import ImportJob, ImportUpload, Project, Source
-from ..text import UndecodableText, decode_document
+from ..text import UndecodableText, decode_document, normalize_text
 from .access import SYSTEM, require_role
 from .documents import DocumentInput, ImportOutcome, documents_import
 from .jobs import (
@@ -221,8 +229,11 @@ def _items_in(kind: str, name: str, data: bytes) -> int:
 def _import_documents(job: ImportJob, progress) -> tuple[dict, list]:
     counts = {"imported": 0, "skipped": 0, "failed": 0}
     items: list[dict] = []
+    # Readers build the documents while this process writes them, as the command does.
+    jobs = default_jobs() if (job.progress_total or 0) >= READERS_FROM else 0
+    inputs = in_readers(_read_unit, _units(job), jobs=jobs)
     outcomes = documents_import(
-        actor=_actor(job), project=job.project, items=_inputs(job), source=job.source
+        actor=_actor(job), project=job.project, items=inputs, source=job.source
     )
     for outcome in outcomes:
         counts[outcome.status] += 1
@@ -250,17 +261,26 @@ def _item(outcome: ImportOutcome) -> dict:
     return item
 
 
-def _inputs(job: ImportJob) -> Iterator[DocumentInput | ImportOutcome]:
+def _units(job: ImportJob) -> Iterator[tuple | ImportOutcome]:
+    """The job's work, item by item, in order: (function, *arguments) for a reader to
+    call (_read_unit), or an outcome already known (a bad zip, an entry it cannot read)."""
     # One upload in memory at a time (iterator(): the bytes are not cached on the job).
     for upload in job.uploads.order_by("index").iterator(chunk_size=1):
         data = bytes(upload.data)
         found = _kind_of(upload.name)
         if found == "jsonl":
-            yield from _jsonl_inputs(upload.name, data, job.language)
+            yield from _jsonl_units(upload.name, data, job.language)
         elif found == "zip":
-            yield from _zip_inputs(upload.name, data, job.language)
+            yield from _zip_units(upload.name, data, job.language)
         else:
-            yield file_input(upload.name, data, job.language)
+            yield (file_input, upload.name, data, job.language)
+
+
+def _read_unit(unit: tuple | ImportOutcome) -> DocumentInput | ImportOutcome:
+    if isinstance(unit, ImportOutcome):
+        return unit
+    function, *arguments = unit
+    return function(*arguments)
 
 
 def _failed(name: str, reason: str) -> ImportOutcome:
@@ -280,7 +300,7 @@ def file_input(name: str, data: bytes, language: str) -> DocumentInput | ImportO
     return document_input(text, fmt=fmt, name=basename, language=language, imported_from=name)
 
 
-def _zip_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput | ImportOutcome]:
+def _zip_units(name: str, data: bytes, language: str) -> Iterator[tuple | ImportOutcome]:
     try:
         entries = zip_entries(name, data)
     except ValidationError as error:
@@ -297,24 +317,27 @@ def _zip_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput
             except (zipfile.BadZipFile, OSError, ValueError) as error:
                 yield _failed(entry_name, f"cannot unpack: {error}")
                 continue
-            yield file_input(entry_name, content, language)
+            yield (file_input, entry_name, content, language)
 
 
-def _jsonl_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput | ImportOutcome]:
-    """One document per line; a bad line fails alone, named by its number."""
+def _jsonl_units(name: str, data: bytes, language: str) -> Iterator[tuple]:
+    """One document per non-blank line."""
     for number, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        line_name = f"{name}:{number}"
-        try:
-            yield _jsonl_document(json.loads(raw), line_name, language)
-        except (ValueError, TypeError) as error:
-            reason = str(error)
-            if isinstance(error, json.JSONDecodeError):
-                reason = f"not valid JSON ({error.msg} at column {error.colno})"
-            elif isinstance(error, UnicodeDecodeError):
-                reason = "not valid UTF-8"
-            yield _failed(line_name, f"line {number}: {reason}")
+        if raw.strip():
+            yield (_jsonl_input, f"{name}:{number}", number, raw, language)
+
+
+def _jsonl_input(line_name: str, number: int, raw: bytes, language: str):
+    """One line's document; a bad line fails alone, named by its number."""
+    try:
+        return _jsonl_document(json.loads(raw), line_name, language)
+    except (ValueError, TypeError) as error:
+        reason = str(error)
+        if isinstance(error, json.JSONDecodeError):
+            reason = f"not valid JSON ({error.msg} at column {error.colno})"
+        elif isinstance(error, UnicodeDecodeError):
+            reason = "not valid UTF-8"
+        return _failed(line_name, f"line {number}: {reason}")
 
 
 def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
@@ -337,8 +360,8 @@ def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
             raise ValueError(f'"{field}" must be a string')
     if unknown:  # kept, not lost: they go with the free metadata
         metadata = {**{key: record[key] for key in unknown}, **metadata}
-    return DocumentInput(
-        text=text,
+    item = DocumentInput(
+        text=normalize_text(text),
         title=(record.get("title") or line_name)[:500],
         authors=authors,
         published_on=_date(record.get("published_on")),
@@ -348,6 +371,7 @@ def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
         metadata={"format": "jsonl", **metadata},
         imported_from=line_name,
     )
+    return with_findings(item)
 
 
 def _import_annotations(job: ImportJob, progress) -> tuple[dict, list]:

@@ -25,9 +25,7 @@ def boilerplate_length(spans: Iterable[tuple[int, int]]) -> int:
     return covered
 
 
-def main_text_sample(
-    text: str, regions: Iterable[FoundRegion], limit: int = SAMPLE_CHARS
-) -> str:
+def main_text_sample(text: str, regions: Iterable[FoundRegion], limit: int = SAMPLE_CHARS) -> str:
     """The opening of the text outside boilerplate: what the language is judged on."""
     parts, position, size = [], 0, 0
     for region in regions:
