@@ -6,6 +6,7 @@ never asked for)."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 # Enough letters to tell a language; fewer and the answer is a guess, which is left out.
@@ -31,7 +32,8 @@ def _detector():
 def detect_language(text: str) -> str:
     """The ISO 639 code of the text's language, or "" when the text is too short to tell."""
     sample = text[:SAMPLE_CHARS]
-    if len(_LETTERS_RE.findall(sample)) < MIN_LETTERS:
+    # Counted up to MIN_LETTERS only: running text gets there in its first line.
+    if sum(1 for _ in itertools.islice(_LETTERS_RE.finditer(sample), MIN_LETTERS)) < MIN_LETTERS:
         return ""
     if sample.isupper():  # fastText takes text in capitals for Japanese or worse
         sample = sample.lower()
