@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .extract import extract_metadata, format_for_path, read_html
-from .extract.language import detect_language, warm_up
+from .extract.language import warm_up
 from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
-from .services.regions import main_text_sample
+from .services.documents import document_prepare, error_text
 from .text import UndecodableText, decode_document, normalize_text
 
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -54,14 +54,18 @@ def read_documents(
     files: list[Path], *, language: str = "", max_bytes: int | None = None, jobs: int = 0
 ) -> Iterator[DocumentInput | ImportOutcome]:
     """read_document over many files, in order; with jobs ≥ 1, in that many reader processes."""
-    read = functools.partial(read_document, language=language, max_bytes=max_bytes)
+    read = functools.partial(_read_prepared, language=language, max_bytes=max_bytes)
     return in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0)
+
+
+def _read_prepared(path: Path, **options) -> DocumentInput | ImportOutcome:
+    return prepared(read_document(path, **options))
 
 
 def in_readers(function: Callable, items: Iterable, *, jobs: int) -> Iterator:
     """function over items, in order; with jobs ≥ 1, in that many forked reader processes.
 
-    Building a document (decoding, metadata, regions, language) is CPU-bound and
+    Building a document (decoding, metadata, regions, language, checks) is CPU-bound and
     independent per item, so readers build the next ones while the caller writes the
     previous batch to the database: both import paths (the command's files, a job's
     uploads) go through here. At most READ_AHEAD items wait in the pool, so memory
@@ -89,17 +93,16 @@ def _each(function: Callable, chunk: tuple) -> list:
     return [function(item) for item in chunk]
 
 
-def with_findings(item: DocumentInput, main_lines: list | None = None) -> DocumentInput:
-    """The item (its text normalised) with its regions and language found, unless given.
-
-    Done where the item is read (in the reader processes), so that the process writing
-    to the database only checks and copies rows.
-    """
-    if item.regions is None:
-        item.regions = detect_regions(item.text, main_lines)
-    if not item.language:
-        item.language = detect_language(main_text_sample(item.text, item.regions))
-    return item
+def prepared(item: DocumentInput | ImportOutcome) -> DocumentInput | ImportOutcome:
+    """document_prepare where an item is read (in a reader process with jobs ≥ 1), so
+    that the process writing to the database only builds and copies rows; an item
+    that breaks a rule fails alone, as it would when written."""
+    if isinstance(item, ImportOutcome):
+        return item
+    try:
+        return document_prepare(item)
+    except ValidationError as error:
+        return ImportOutcome(item=item, error=error_text(error))
 
 
 def read_document(
@@ -132,7 +135,7 @@ def document_input(
     else:
         found = extract_metadata(text, fmt)
     published = found.get("published_on") or ""
-    item = DocumentInput(
+    return DocumentInput(
         text=text,
         title=(found.get("title") or Path(name).stem)[:500],
         authors=list(found.get("authors") or []),
@@ -142,10 +145,11 @@ def document_input(
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
         language=(language or found.get("language") or "")[:16],
+        # Regions here, where the HTML's main text is known.
+        regions=detect_regions(text, main_lines),
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],
     )
-    return with_findings(item, main_lines)
 
 
 def _failed(path: Path, reason: str) -> ImportOutcome:

@@ -30,10 +30,10 @@ from ..importing import (
     default_jobs,
     document_input,
     in_readers,
-    with_findings,
+    prepared,
 )
 from ..models import ImportJob, ImportUpload, Project, Source
-from ..text import UndecodableText, decode_document, normalize_text
+from ..text import UndecodableText, decode_document
 from .access import SYSTEM, require_role
 from .documents import DocumentInput, ImportOutcome, documents_import
 from .jobs import (
@@ -280,7 +280,7 @@ def _read_unit(unit: tuple | ImportOutcome) -> DocumentInput | ImportOutcome:
     if isinstance(unit, ImportOutcome):
         return unit
     function, *arguments = unit
-    return function(*arguments)
+    return prepared(function(*arguments))
 
 
 def _failed(name: str, reason: str) -> ImportOutcome:
@@ -360,8 +360,8 @@ def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
             raise ValueError(f'"{field}" must be a string')
     if unknown:  # kept, not lost: they go with the free metadata
         metadata = {**{key: record[key] for key in unknown}, **metadata}
-    item = DocumentInput(
-        text=normalize_text(text),
+    return DocumentInput(
+        text=text,
         title=(record.get("title") or line_name)[:500],
         authors=authors,
         published_on=_date(record.get("published_on")),
@@ -371,7 +371,6 @@ def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
         metadata={"format": "jsonl", **metadata},
         imported_from=line_name,
     )
-    return with_findings(item)
 
 
 def _import_annotations(job: ImportJob, progress) -> tuple[dict, list]:
