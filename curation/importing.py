@@ -54,12 +54,12 @@ def read_documents(
     files: list[Path], *, language: str = "", max_bytes: int | None = None, jobs: int = 0
 ) -> Iterator[DocumentInput | ImportOutcome]:
     """read_document over many files, in order; with jobs ≥ 1, in that many reader processes."""
-    read = functools.partial(_read_prepared, language=language, max_bytes=max_bytes)
-    return in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0)
-
-
-def _read_prepared(path: Path, **options) -> DocumentInput | ImportOutcome:
-    return prepared(read_document(path, **options))
+    read = functools.partial(read_document, language=language, max_bytes=max_bytes)
+    # Reading a file and its metadata is the heavier half here, so the readers do that
+    # and this process prepares (language, checks) beside its writes: 1.1-1.5 against
+    # 0.9-1.1 thousand documents/s with both in the readers (docs/benchmarks.md). A
+    # job's JSONL lines need no metadata: there both are in the readers (import_units).
+    return map(prepared, in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0))
 
 
 def in_readers(function: Callable, items: Iterable, *, jobs: int) -> Iterator:
@@ -94,9 +94,9 @@ def _each(function: Callable, chunk: tuple) -> list:
 
 
 def prepared(item: DocumentInput | ImportOutcome) -> DocumentInput | ImportOutcome:
-    """document_prepare where an item is read (in a reader process with jobs ≥ 1), so
-    that the process writing to the database only builds and copies rows; an item
-    that breaks a rule fails alone, as it would when written."""
+    """document_prepare for an import's item: an item that breaks a rule fails alone,
+    with the message it would have when written. Run in the readers for a job's
+    units, beside the writes for files (read_documents)."""
     if isinstance(item, ImportOutcome):
         return item
     try:
