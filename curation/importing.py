@@ -57,8 +57,7 @@ def read_documents(
     read = functools.partial(read_document, language=language, max_bytes=max_bytes)
     # Reading a file and its metadata is the heavier half here, so the readers do that
     # and this process prepares (language, checks) beside its writes: 1.1-1.5 against
-    # 0.9-1.1 thousand documents/s with both in the readers (docs/benchmarks.md). A
-    # job's JSONL lines need no metadata: there both are in the readers (import_units).
+    # 0.8-1.1 thousand documents/s with both in the readers (docs/benchmarks.md).
     return map(prepared, in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0))
 
 
@@ -67,9 +66,9 @@ def in_readers(function: Callable, items: Iterable, *, jobs: int) -> Iterator:
 
     Building a document (decoding, metadata, regions, language, checks) is CPU-bound and
     independent per item, so readers build the next ones while the caller writes the
-    previous batch to the database: both import paths (the command's files, a job's
-    uploads) go through here. At most READ_AHEAD items wait in the pool, so memory
-    stays flat with the size of the import.
+    previous batch to the database (import_documents --jobs; a job's units could go
+    through here too, which did not pay: services/imports.py). At most READ_AHEAD
+    items wait in the pool, so memory stays flat with the size of the import.
     """
     if jobs < 1:
         yield from map(function, items)
@@ -95,8 +94,7 @@ def _each(function: Callable, chunk: tuple) -> list:
 
 def prepared(item: DocumentInput | ImportOutcome) -> DocumentInput | ImportOutcome:
     """document_prepare for an import's item: an item that breaks a rule fails alone,
-    with the message it would have when written. Run in the readers for a job's
-    units, beside the writes for files (read_documents)."""
+    with the message it would have when written."""
     if isinstance(item, ImportOutcome):
         return item
     try:

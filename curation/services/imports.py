@@ -6,8 +6,8 @@ does), a .zip of them (checked before anything is unpacked), or a .jsonl file
 with one document per line. Each file or line is all-or-nothing and reported
 as the command reports it. The whole job is one transaction: a worker that
 dies mid-import leaves nothing, and the job is run again from the start.
-What the job reads, item by item, is in import_units: reader processes build
-the documents there while the worker writes the previous batch.
+What the job reads, item by item, is in import_units, prepared by the same
+functions as the command's files.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..choices import ImportKind, ImportStatus, Role
-from ..importing import READERS_FROM, default_jobs, in_readers
 from ..models import ImportJob, ImportUpload, Project, Source
 from .access import SYSTEM, require_role
 from .documents import ImportOutcome, documents_import
@@ -178,9 +177,11 @@ def _items_in(kind: str, name: str, data: bytes) -> int:
 def _import_documents(job: ImportJob, progress) -> tuple[dict, list]:
     counts = {"imported": 0, "skipped": 0, "failed": 0}
     items: list[dict] = []
-    # Readers build the documents while this process writes them, as the command does.
-    jobs = default_jobs() if (job.progress_total or 0) >= READERS_FROM else 0
-    inputs = in_readers(read_unit, job_units(job), jobs=jobs)
+    # In this process: reader processes beside the worker (in_readers, as the command
+    # has) were measured and did not pay on 2 cores shared with PostgreSQL: phase b of
+    # the peer benchmark 0.90 and 0.91 of doccano's rate with them, 0.92 and 1.22
+    # without (docs/benchmarks.md). in_readers(read_unit, ..., jobs=N) turns them on.
+    inputs = map(read_unit, job_units(job))
     outcomes = documents_import(
         actor=_actor(job), project=job.project, items=inputs, source=job.source
     )
