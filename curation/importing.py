@@ -5,9 +5,12 @@ Pure file handling; the database work is services.documents_import.
 
 import datetime
 import functools
+import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -17,9 +20,16 @@ from .extract import extract_metadata, format_for_path, read_html
 from .extract.language import warm_up
 from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
+from .services.documents import document_prepare, error_text
 from .text import UndecodableText, decode_document, normalize_text
 
 _url_ok = URLValidator(schemes=["http", "https"])
+# Fewer items than this are read in the calling process: a pool costs more than it saves.
+READERS_FROM = 200
+# Items sent to a reader at a time, and how many may wait read: more than a write batch
+# (500), so that the readers keep building while the caller writes one.
+_CHUNK = 50
+READ_AHEAD = 1_000
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -35,25 +45,62 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def default_jobs() -> int:
+    """Reader processes beside the one that writes to the database: a core left for it."""
+    return min(max((os.cpu_count() or 1) - 1, 1), 4)
+
+
 def read_documents(
     files: list[Path], *, language: str = "", max_bytes: int | None = None, jobs: int = 0
 ) -> Iterator[DocumentInput | ImportOutcome]:
-    """read_document over many files, in order; with jobs ≥ 1, in that many worker processes.
-
-    Decoding and metadata extraction are CPU-bound and independent per file, so
-    workers prepare the next files while the caller writes to the database.
-    """
+    """read_document over many files, in order; with jobs ≥ 1, in that many reader processes."""
     read = functools.partial(read_document, language=language, max_bytes=max_bytes)
-    if jobs < 1 or len(files) < 200:  # A pool costs more than it saves on few files.
-        yield from map(read, files)
+    # Reading a file and its metadata is the heavier half here, so the readers do that
+    # and this process prepares (language, checks) beside its writes: 1.1-1.5 against
+    # 0.8-1.1 thousand documents/s with both in the readers (docs/benchmarks.md).
+    return map(prepared, in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0))
+
+
+def in_readers(function: Callable, items: Iterable, *, jobs: int) -> Iterator:
+    """function over items, in order; with jobs ≥ 1, in that many forked reader processes.
+
+    Building a document (decoding, metadata, regions, language, checks) is CPU-bound and
+    independent per item, so readers build the next ones while the caller writes the
+    previous batch to the database (import_documents --jobs; a job's units could go
+    through here too, which did not pay: services/imports.py). At most READ_AHEAD
+    items wait in the pool, so memory stays flat with the size of the import.
+    """
+    if jobs < 1:
+        yield from map(function, items)
         return
-    warm_up()  # The main process detects languages; loaded before forking, pages shared.
-    # Fork: workers start at once with Django loaded. They never touch the database,
+    warm_up()  # Loaded before forking: the readers share its pages.
+    # Fork: readers start at once with Django loaded. They never touch the database,
     # and multiprocessing ends them with os._exit, so the DB sockets they inherit
     # are neither used nor closed (the parent's transaction stays intact).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(read, files, chunksize=50)
+        ahead: deque[Future] = deque()
+        for chunk in itertools.batched(items, _CHUNK):
+            ahead.append(pool.submit(_each, function, chunk))
+            if len(ahead) * _CHUNK >= READ_AHEAD:
+                yield from ahead.popleft().result()
+        while ahead:
+            yield from ahead.popleft().result()
+
+
+def _each(function: Callable, chunk: tuple) -> list:
+    return [function(item) for item in chunk]
+
+
+def prepared(item: DocumentInput | ImportOutcome) -> DocumentInput | ImportOutcome:
+    """document_prepare for an import's item: an item that breaks a rule fails alone,
+    with the message it would have when written."""
+    if isinstance(item, ImportOutcome):
+        return item
+    try:
+        return document_prepare(item)
+    except ValidationError as error:
+        return ImportOutcome(item=item, error=error_text(error))
 
 
 def read_document(
@@ -85,10 +132,6 @@ def document_input(
         text, found, main_lines = normalize_text(reading.text), reading.metadata, reading.main_lines
     else:
         found = extract_metadata(text, fmt)
-    # Regions here, in the worker processes with --jobs (beside the other parsing); the
-    # language in the import service, in the main process: readers were the slower
-    # side of the pipeline, so this split keeps the import rate (docs/benchmarks.md).
-    regions = detect_regions(text, main_lines)
     published = found.get("published_on") or ""
     return DocumentInput(
         text=text,
@@ -100,7 +143,8 @@ def document_input(
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
         language=(language or found.get("language") or "")[:16],
-        regions=regions,
+        # Regions here, where the HTML's main text is known.
+        regions=detect_regions(text, main_lines),
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],
     )

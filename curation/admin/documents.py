@@ -11,7 +11,7 @@ from ..choices import Role
 from ..models import Document, Passage
 from ..services import DocumentInput, document_import, document_update, passage_create
 from ..services.documents import ImportOutcome
-from ..services.imports import file_input
+from ..services.import_units import file_input
 from ..text import normalize_text, text_sha256
 from .assignments import AssignFromDocuments
 from .base import HistoryMixin, ScopedAdmin, narrowed_to_chosen_project

@@ -9,7 +9,7 @@ batch that meets a conflict is replayed one document per transaction.
 import datetime
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -57,6 +57,8 @@ class DocumentInput:
     published: str = ""
     container: str = ""
     regions: list | None = None
+    # The document's column values, checked by document_prepare (None: not yet).
+    checked: dict | None = None
 
 
 @dataclass
@@ -89,7 +91,13 @@ def _published(item: DocumentInput) -> tuple[datetime.date | None, str]:
     return None, item.published
 
 
-def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
+def document_prepare(item: DocumentInput) -> DocumentInput:
+    """The item with its text normalised, its regions and language found and its column
+    values checked (the model's own field rules): all of an import's per-document work
+    that needs no database, so that import readers do it in their own processes
+    (importing.in_readers) while the caller writes. Raises ValidationError."""
+    if item.checked is not None:
+        return item
     text = normalize_text(item.text)
     regions, language = item.regions, item.language
     if regions is None:
@@ -97,36 +105,44 @@ def _build(*, actor, project: Project, source: Source | None, item: DocumentInpu
     if not language:
         language = detect_language(main_text_sample(text, regions))
     published_on, published = _published(item)
-    document = Document(
-        project=project,
-        source=source,
-        title=item.title.strip()[:500],
-        authors=scrub_json(list(item.authors)),
-        published_on=published_on,
-        published=published,
-        container=item.container.strip()[:300],
-        url=item.url,
-        doi=item.doi,
-        language=language,
-        text=text,
-        sha256=text_sha256(text),
-        length=len(text),
-        metadata=scrub_json(item.metadata),
-        imported_from=item.imported_from,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    fields = {
+        "title": item.title.strip()[:500],
+        "authors": scrub_json(list(item.authors)),
+        "published_on": published_on,
+        "published": published,
+        "container": item.container.strip()[:300],
+        "url": item.url,
+        "doi": item.doi,
+        "language": language,
+        "text": text,
+        "sha256": text_sha256(text),
+        "length": len(text),
+        "metadata": scrub_json(item.metadata),
+        "imported_from": item.imported_from,
+    }
     # Uniqueness is the database's job (a unique constraint), not a racy pre-check.
-    document.full_clean(
+    Document(**fields).full_clean(
         exclude=["project", "source", "created_by"],
         validate_unique=False,
         validate_constraints=False,
     )
     if not text.strip():
         raise ValidationError({"text": "The document has no text after normalisation."})
-    document.boilerplate_length = boilerplate_length(
-        (r.start, r.end) for r in regions if r.kind == "boilerplate"
+    return replace(item, text=text, regions=regions, language=language, checked=fields)
+
+
+def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
+    item = document_prepare(item)
+    document = Document(
+        project=project,
+        source=source,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        **item.checked,
     )
-    document.found_regions = regions
+    document.boilerplate_length = boilerplate_length(
+        (r.start, r.end) for r in item.regions if r.kind == "boilerplate"
+    )
+    document.found_regions = item.regions
     return document
 
 
@@ -139,7 +155,8 @@ def _created_entry(actor, document: Document) -> HistoryEntry:
     )
 
 
-def _error_text(error: ValidationError) -> str:
+def error_text(error: ValidationError) -> str:
+    """A ValidationError as the one line an import reports for a file or line."""
     if hasattr(error, "error_dict"):
         return "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
@@ -208,7 +225,7 @@ def _import_batch(actor, project, source, batch: list[ImportOutcome]) -> list[Im
                 (outcome, _build(actor=actor, project=project, source=source, item=outcome.item))
             )
         except ValidationError as error:
-            outcome.error = _error_text(error)
+            outcome.error = error_text(error)
     try:
         with transaction.atomic():
             _insert_new(actor, project, pending)

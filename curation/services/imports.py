@@ -6,15 +6,11 @@ does), a .zip of them (checked before anything is unpacked), or a .jsonl file
 with one document per line. Each file or line is all-or-nothing and reported
 as the command reports it. The whole job is one transaction: a worker that
 dies mid-import leaves nothing, and the job is run again from the start.
+What the job reads, item by item, is in import_units, prepared by the same
+functions as the command's files.
 """
 
-import io
-import json
-import stat
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +18,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..choices import ImportKind, ImportStatus, Role
-from ..extract import format_for_path
-from ..importing import _date, _url, document_input
 from ..models import ImportJob, ImportUpload, Project, Source
-from ..text import UndecodableText, decode_document
 from .access import SYSTEM, require_role
-from .documents import DocumentInput, ImportOutcome, documents_import
+from .documents import ImportOutcome, documents_import
+from .import_units import job_units, kind_of, read_unit, zip_entries
 from .jobs import (
     ProgressWriter,
     failure_reason,
@@ -40,50 +34,12 @@ from .jobs import (
 
 # ANALYZE the filled tables after an import of at least this many documents.
 ANALYZE_AFTER = 500
-JSONL_FIELDS = ("text", "title", "authors", "published_on", "url", "doi", "language", "metadata")
 
 
 @dataclass
 class Upload:
     name: str
     data: bytes
-
-
-def _kind_of(name: str) -> str | None:
-    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
-    if suffix in (".zip", ".jsonl"):
-        return suffix[1:]
-    return "file" if format_for_path(name) else None
-
-
-def zip_entries(name: str, data: bytes) -> list[zipfile.ZipInfo]:
-    """The file entries of a zip, checked before anything is unpacked: entry count,
-    total unpacked size, names inside the archive, no links, no encryption."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise ValidationError({"file": f"{name}: not a readable zip file."}) from None
-    infos = archive.infolist()
-    limit = settings.CLAIMDESK_MAX_ZIP_ENTRIES
-    if len(infos) > limit:
-        raise ValidationError({"file": f"{name}: {len(infos)} entries; the limit is {limit}."})
-    unpacked = sum(info.file_size for info in infos)
-    limit = settings.CLAIMDESK_MAX_ZIP_UNPACKED_BYTES
-    if unpacked > limit:
-        raise ValidationError(
-            {"file": f"{name}: unpacks to {unpacked} bytes; the limit is {limit}."}
-        )
-    for info in infos:
-        entry = info.filename.replace("\\", "/")
-        if entry.startswith("/") or (len(entry) > 1 and entry[1] == ":"):
-            raise ValidationError({"file": f"{name}: absolute path {info.filename!r}."})
-        if ".." in PurePosixPath(entry).parts:
-            raise ValidationError({"file": f"{name}: path outside the archive {info.filename!r}."})
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise ValidationError({"file": f"{name}: {info.filename!r} is a link."})
-        if info.flag_bits & 0x1:
-            raise ValidationError({"file": f"{name}: {info.filename!r} is encrypted."})
-    return [info for info in infos if not info.is_dir()]
 
 
 def import_create(
@@ -114,7 +70,7 @@ def import_create(
         raise ValidationError({"file": f"The files are {total} bytes; the limit is {limit}."})
     if kind == ImportKind.DOCUMENTS:
         for upload in uploads:
-            found = _kind_of(upload.name)
+            found = kind_of(upload.name)
             if found is None:
                 raise ValidationError(
                     {"file": f"{upload.name}: expected .txt, .md, .html, .zip or .jsonl."}
@@ -207,7 +163,7 @@ def _total_items(job: ImportJob) -> int:
 
 def _items_in(kind: str, name: str, data: bytes) -> int:
     """How many outcomes an upload gives: its non-blank lines, its zip's files, or one."""
-    found = _kind_of(name) if kind == ImportKind.DOCUMENTS else "file"
+    found = kind_of(name) if kind == ImportKind.DOCUMENTS else "file"
     if found == "jsonl":
         return sum(1 for line in data.splitlines() if line.strip())
     if found == "zip":
@@ -221,8 +177,13 @@ def _items_in(kind: str, name: str, data: bytes) -> int:
 def _import_documents(job: ImportJob, progress) -> tuple[dict, list]:
     counts = {"imported": 0, "skipped": 0, "failed": 0}
     items: list[dict] = []
+    # In this process: reader processes beside the worker (in_readers, as the command
+    # has) were measured and did not pay on 2 cores shared with PostgreSQL: phase b of
+    # the peer benchmark 0.90 and 0.91 of doccano's rate with them, 0.92 and 1.22
+    # without (docs/benchmarks.md). in_readers(read_unit, ..., jobs=N) turns them on.
+    inputs = map(read_unit, job_units(job))
     outcomes = documents_import(
-        actor=_actor(job), project=job.project, items=_inputs(job), source=job.source
+        actor=_actor(job), project=job.project, items=inputs, source=job.source
     )
     for outcome in outcomes:
         counts[outcome.status] += 1
@@ -248,106 +209,6 @@ def _item(outcome: ImportOutcome) -> dict:
         item["error"] = outcome.error
         item["message"] = f"FAILED {name}: {outcome.error}"
     return item
-
-
-def _inputs(job: ImportJob) -> Iterator[DocumentInput | ImportOutcome]:
-    # One upload in memory at a time (iterator(): the bytes are not cached on the job).
-    for upload in job.uploads.order_by("index").iterator(chunk_size=1):
-        data = bytes(upload.data)
-        found = _kind_of(upload.name)
-        if found == "jsonl":
-            yield from _jsonl_inputs(upload.name, data, job.language)
-        elif found == "zip":
-            yield from _zip_inputs(upload.name, data, job.language)
-        else:
-            yield file_input(upload.name, data, job.language)
-
-
-def _failed(name: str, reason: str) -> ImportOutcome:
-    return ImportOutcome(item=DocumentInput(text="", title=name, imported_from=name), error=reason)
-
-
-def file_input(name: str, data: bytes, language: str) -> DocumentInput | ImportOutcome:
-    """As the command reads a file (curation.importing.read_document), from bytes."""
-    fmt = format_for_path(name)
-    if fmt is None:
-        return _failed(name, "unsupported file type (expected .txt, .md or .html)")
-    try:
-        text = decode_document(data)
-    except UndecodableText as error:
-        return _failed(name, str(error))
-    basename = PurePosixPath(name.replace("\\", "/")).name
-    return document_input(text, fmt=fmt, name=basename, language=language, imported_from=name)
-
-
-def _zip_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput | ImportOutcome]:
-    try:
-        entries = zip_entries(name, data)
-    except ValidationError as error:
-        yield _failed(name, " ".join(error.messages))
-        return
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in entries:
-            entry_name = f"{name}/{info.filename}"
-            if format_for_path(info.filename) is None:
-                yield _failed(entry_name, "unsupported file type (expected .txt, .md or .html)")
-                continue
-            try:
-                content = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError) as error:
-                yield _failed(entry_name, f"cannot unpack: {error}")
-                continue
-            yield file_input(entry_name, content, language)
-
-
-def _jsonl_inputs(name: str, data: bytes, language: str) -> Iterator[DocumentInput | ImportOutcome]:
-    """One document per line; a bad line fails alone, named by its number."""
-    for number, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        line_name = f"{name}:{number}"
-        try:
-            yield _jsonl_document(json.loads(raw), line_name, language)
-        except (ValueError, TypeError) as error:
-            reason = str(error)
-            if isinstance(error, json.JSONDecodeError):
-                reason = f"not valid JSON ({error.msg} at column {error.colno})"
-            elif isinstance(error, UnicodeDecodeError):
-                reason = "not valid UTF-8"
-            yield _failed(line_name, f"line {number}: {reason}")
-
-
-def _jsonl_document(record, line_name: str, language: str) -> DocumentInput:
-    if not isinstance(record, dict):
-        raise ValueError("expected a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError('no "text" (a non-empty string)')
-    unknown = sorted(set(record) - set(JSONL_FIELDS))
-    metadata = record.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        raise ValueError('"metadata" must be an object')
-    authors = record.get("authors") or []
-    if isinstance(authors, str):
-        authors = [authors]
-    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-        raise ValueError('"authors" must be a list of names')
-    for field in ("title", "published_on", "url", "doi", "language"):
-        if record.get(field) is not None and not isinstance(record[field], str):
-            raise ValueError(f'"{field}" must be a string')
-    if unknown:  # kept, not lost: they go with the free metadata
-        metadata = {**{key: record[key] for key in unknown}, **metadata}
-    return DocumentInput(
-        text=text,
-        title=(record.get("title") or line_name)[:500],
-        authors=authors,
-        published_on=_date(record.get("published_on")),
-        url=_url(record.get("url")),
-        doi=(record.get("doi") or "")[:255],
-        language=(record.get("language") or language or "")[:16],
-        metadata={"format": "jsonl", **metadata},
-        imported_from=line_name,
-    )
 
 
 def _import_annotations(job: ImportJob, progress) -> tuple[dict, list]:

@@ -1,4 +1,3 @@
-import os
 import sys
 import time
 from pathlib import Path
@@ -6,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from curation.importing import iter_files, read_documents
+from curation.importing import default_jobs, iter_files, read_documents
 from curation.models import Project
 from curation.services import SYSTEM, documents_import, source_get_or_create, user_by_username
 
@@ -41,8 +40,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            # The main process writes to the database meanwhile: leave it a core.
-            default=min(max((os.cpu_count() or 1) - 1, 1), 4),
+            default=default_jobs(),
             help="Worker processes that read and parse files while the main process "
             "writes (default: CPUs - 1, at most 4; 0: read in the main process).",
         )
