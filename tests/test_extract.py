@@ -3,7 +3,6 @@
 All documents here are short invented samples written for these tests.
 """
 
-import time
 
 import pytest
 
@@ -207,12 +206,11 @@ def test_html_cjk_and_cyrillic_pass_through_untouched():
     assert text == body
 
 
-def test_html_large_page_is_fast():
+def test_html_large_page_converts_whole():
+    # Behaviour only: tests never time (a million characters, the whole text out).
     block = "<div class='c'><p>Some <b>bold</b> words &amp; a <a href='/x'>link</a>.</p></div>\n"
     html = "<html><body>" + block * (1_000_000 // len(block)) + "</body></html>"
-    started = time.perf_counter()
     text, _ = html_to_text(html)
-    assert time.perf_counter() - started < 2.5  # generous: shared CI machines are slow
     assert text.startswith("Some bold words & a link.\n\nSome bold")
 
 
