@@ -3,7 +3,6 @@
 All documents here are short invented samples written for these tests.
 """
 
-
 import pytest
 
 from curation.extract import FORMATS, extract_metadata, format_for_path, html_to_text
