@@ -32,6 +32,11 @@ def _project():
 
 
 class _Tally(models.Model):
+    """What every tally has: its project and its count."""
+
+    project = _project()
+    n = models.IntegerField()
+
     class Meta:
         abstract = True
 
@@ -42,11 +47,9 @@ class _Tally(models.Model):
 class ClaimsMade(_Tally):
     """Claims by author, current status and the UTC day they were made."""
 
-    project = _project()
     author_key = models.IntegerField(help_text="The author's user id; 0 without author.")
     status = models.CharField(max_length=16)
     day = models.DateField()
-    n = models.IntegerField()
 
     class Meta:
         managed = False  # see the module's docstring
@@ -60,10 +63,8 @@ class ClaimsMade(_Tally):
 class ClaimsDecided(_Tally):
     """Accepted and rejected claims by the UTC day of their decision."""
 
-    project = _project()
     status = models.CharField(max_length=16)
     day = models.DateField()
-    n = models.IntegerField()
 
     class Meta:
         managed = False  # see the module's docstring
@@ -75,10 +76,8 @@ class ClaimsDecided(_Tally):
 class GradeTally(_Tally):
     """Claims by their source's reliability (no source: F) and their credibility."""
 
-    project = _project()
     reliability = models.CharField(max_length=1)
     credibility = models.PositiveSmallIntegerField()
-    n = models.IntegerField()
 
     class Meta:
         managed = False  # see the module's docstring
@@ -93,10 +92,8 @@ class StanceTally(_Tally):
     """Evidence links by stance for each topic of their claim (0: a claim without
     topic; a claim with two topics counts under both)."""
 
-    project = _project()
     topic_key = models.IntegerField(help_text="The topic's id; 0 for claims without topic.")
     stance = models.CharField(max_length=16)
-    n = models.IntegerField()
 
     class Meta:
         managed = False  # see the module's docstring
