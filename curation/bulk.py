@@ -6,6 +6,7 @@ would prepare them (pre_save for auto_now_add, get_db_prep_save), so the
 database receives the same values either way.
 """
 
+import operator
 from collections.abc import Sequence
 
 from django.db import connections, models, router
@@ -23,6 +24,10 @@ def bulk_insert(objs: Sequence[models.Model], *, using: str | None = None) -> No
         return
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
+    # Plain values first, read in one call per row; COPY takes the columns in any order.
+    plain = [field for field in fields if _is_plain(field)]
+    prepared = [field for field in fields if not _is_plain(field)]
+    fields = plain + prepared
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
@@ -34,10 +39,19 @@ def bulk_insert(objs: Sequence[models.Model], *, using: str | None = None) -> No
         )
         ids = [row[0] for row in cursor.fetchall()]
         pk_column = connection.ops.quote_name(meta.pk.column)
-        prepare = [_preparer(field, connection) for field in fields]
+        plain_values = _values_getter([field.attname for field in plain])
         with cursor.cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy:
             for pk, obj in zip(ids, objs, strict=True):
-                copy.write_row([pk, *(prep(obj) for prep in prepare)])
+                copy.write_row(
+                    (
+                        pk,
+                        *plain_values(obj),
+                        *(
+                            f.get_db_prep_save(f.pre_save(obj, add=True), connection)
+                            for f in prepared
+                        ),
+                    )
+                )
     for pk, obj in zip(ids, objs, strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -57,9 +71,16 @@ _PLAIN_FIELDS = (
 )
 
 
-def _preparer(field: models.Field, connection):
+def _is_plain(field: models.Field) -> bool:
     automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if isinstance(field, _PLAIN_FIELDS) and not automatic and not field.choices:
-        attname = field.attname
-        return lambda obj: getattr(obj, attname)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+    return isinstance(field, _PLAIN_FIELDS) and not automatic and not field.choices
+
+
+def _values_getter(attnames: list[str]):
+    """A function giving a row's values of these attributes as a tuple, in one C call."""
+    if len(attnames) > 1:
+        return operator.attrgetter(*attnames)
+    if attnames:
+        getter = operator.attrgetter(attnames[0])
+        return lambda obj: (getter(obj),)
+    return lambda obj: ()

@@ -14,6 +14,7 @@ that prose never matches by accident:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .common import _dedupe
@@ -50,10 +51,16 @@ _BIO_RE = re.compile(
 )
 
 
+def collapsed_lines(front: str, limit: int) -> list[str]:
+    """The first `limit` non-empty lines, each with its whitespace collapsed."""
+    # str.split, not a regex: this runs on every imported document (bench/import.py).
+    lines = (line for line in front.splitlines() if line and not line.isspace())
+    return [" ".join(line.split()) for line in itertools.islice(lines, limit)]
+
+
 def layout_metadata(front: str) -> dict:
     """Title, authors, published_on (maybe a year) and container that a layout states."""
-    # str.split, not a regex: this runs on every imported document (bench/import.py).
-    lines = [" ".join(line.split()) for line in front.splitlines() if line.strip()][:LAYOUT_LINES]
+    lines = collapsed_lines(front, LAYOUT_LINES)
     for reader in (_reference_block, _citation_line, _blog_header, _brief_header):
         found = reader(lines)
         if found:

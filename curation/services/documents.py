@@ -57,8 +57,9 @@ class DocumentInput:
     published: str = ""
     container: str = ""
     regions: list | None = None
-    # The document's column values, checked by document_prepare (None: not yet).
-    checked: dict | None = None
+    # The document's row, checked by document_prepare (None: not yet); its project,
+    # source and creator are set when it is written.
+    row: Document | None = None
 
 
 @dataclass
@@ -96,7 +97,7 @@ def document_prepare(item: DocumentInput) -> DocumentInput:
     values checked (the model's own field rules): all of an import's per-document work
     that needs no database, so that import readers do it in their own processes
     (importing.in_readers) while the caller writes. Raises ValidationError."""
-    if item.checked is not None:
+    if item.row is not None:
         return item
     text = normalize_text(item.text)
     regions, language = item.regions, item.language
@@ -105,40 +106,38 @@ def document_prepare(item: DocumentInput) -> DocumentInput:
     if not language:
         language = detect_language(main_text_sample(text, regions))
     published_on, published = _published(item)
-    fields = {
-        "title": item.title.strip()[:500],
-        "authors": scrub_json(list(item.authors)),
-        "published_on": published_on,
-        "published": published,
-        "container": item.container.strip()[:300],
-        "url": item.url,
-        "doi": item.doi,
-        "language": language,
-        "text": text,
-        "sha256": text_sha256(text),
-        "length": len(text),
-        "metadata": scrub_json(item.metadata),
-        "imported_from": item.imported_from,
-    }
+    row = Document(
+        title=item.title.strip()[:500],
+        authors=scrub_json(list(item.authors)),
+        published_on=published_on,
+        published=published,
+        container=item.container.strip()[:300],
+        url=item.url,
+        doi=item.doi,
+        language=language,
+        text=text,
+        sha256=text_sha256(text),
+        length=len(text),
+        metadata=scrub_json(item.metadata),
+        imported_from=item.imported_from,
+    )
     # Uniqueness is the database's job (a unique constraint), not a racy pre-check.
-    Document(**fields).full_clean(
+    row.full_clean(
         exclude=["project", "source", "created_by"],
         validate_unique=False,
         validate_constraints=False,
     )
     if not text.strip():
         raise ValidationError({"text": "The document has no text after normalisation."})
-    return replace(item, text=text, regions=regions, language=language, checked=fields)
+    return replace(item, text=text, regions=regions, language=language, row=row)
 
 
 def _build(*, actor, project: Project, source: Source | None, item: DocumentInput) -> Document:
     item = document_prepare(item)
-    document = Document(
-        project=project,
-        source=source,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-        **item.checked,
-    )
+    document = item.row
+    document.project = project
+    document.source = source
+    document.created_by = actor if actor is not None and actor.is_authenticated else None
     document.boilerplate_length = boilerplate_length(
         (r.start, r.end) for r in item.regions if r.kind == "boilerplate"
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
-from ..extract.language import SAMPLE_CHARS
+from ..extract.language import WINDOW_CHARS
 from ..extract.regions import BOILERPLATE, FoundRegion
 from ..models import Document, DocumentRegion
 from ..models.regions import RegionKind, RegionOrigin
@@ -25,7 +25,7 @@ def boilerplate_length(spans: Iterable[tuple[int, int]]) -> int:
     return covered
 
 
-def main_text_sample(text: str, regions: Iterable[FoundRegion], limit: int = SAMPLE_CHARS) -> str:
+def main_text_sample(text: str, regions: Iterable[FoundRegion], limit: int = WINDOW_CHARS) -> str:
     """The opening of the text outside boilerplate: what the language is judged on."""
     parts, position, size = [], 0, 0
     for region in regions:

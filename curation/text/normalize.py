@@ -112,6 +112,10 @@ def scrub_json(value):
     newline, no lone surrogates. PostgreSQL refuses NUL in jsonb, and UTF-8 cannot
     encode a lone surrogate."""
     if isinstance(value, str):
+        # Most strings have nothing to scrub: no control (tab and newline included) and no
+        # lone surrogate is printable, so one C scan tells (imports scrub every field).
+        if value.isprintable():
+            return value
         cleaned = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         return (
             cleaned.encode("utf-8").translate(None, _C0_BYTES.replace(b"\r", b"")).decode("utf-8")
