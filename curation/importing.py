@@ -38,7 +38,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
         if path.is_dir():
             yield from (
                 child
-                for child in sorted(path.rglob("*"))
+                # Sorted by parts, which is Path's own order, with each key made once.
+                for child in sorted(path.rglob("*"), key=lambda found: found.parts)
                 if child.is_file() and format_for_path(child.name)
             )
         else:

@@ -212,7 +212,9 @@ def _keyword_windows(
 
 
 def _labelled_published(front: str, lowered: str) -> str | None:
-    for start, end in _keyword_windows(lowered, ("publi", "date")):
+    # "published", "publication", "date": not "publi", which every "Republic" and
+    # "public" in the opening would wake.
+    for start, end in _keyword_windows(lowered, ("published", "publication", "date")):
         for match in _PUBLISHED_LABEL_RE.finditer(front, start, end):
             published = _date_at(front, match.end()) or _partial_date(
                 front[match.end() : match.end() + 20]
