@@ -135,6 +135,7 @@ def measure(project, repeat: int) -> dict:
     from rest_framework.test import APIClient
 
     from curation.selectors import agreement as selector
+    from curation.selectors import alpha as alpha_selector
 
     # As the test client in tests: the connection stays open across requests, so
     # the queries of each request are captured on it.
@@ -151,7 +152,7 @@ def measure(project, repeat: int) -> dict:
         calls.append(1)
         return library(*args, **kwargs)
 
-    selector.krippendorff.alpha = counted
+    alpha_selector.krippendorff.alpha = counted
     try:
         times, figures = [], None
         for _ in range(repeat):
@@ -172,7 +173,7 @@ def measure(project, repeat: int) -> dict:
         assert client.get(url, {"topic": topic.pk}).status_code == 200
         topic_s = time.perf_counter() - started
     finally:
-        selector.krippendorff.alpha = library
+        alpha_selector.krippendorff.alpha = library
     started = time.perf_counter()
     download = client.get(f"{url}matrix.csv")
     size = sum(len(chunk) for chunk in download.streaming_content)
@@ -187,13 +188,13 @@ def measure(project, repeat: int) -> dict:
     phases["read matrix (streamed)"] = time.perf_counter() - t
     t = time.perf_counter()
     n = len(matrix.rounds)
-    cred = selector.value_counts(matrix.item, [c - 1 for c in matrix.credibility], n, 6)
+    cred = alpha_selector.value_counts(matrix.item, [c - 1 for c in matrix.credibility], n, 6)
     phases["value counts"] = time.perf_counter() - t
     t = time.perf_counter()
-    selector.alpha(cred, "ordinal", selector.CREDIBILITY_DOMAIN)
+    alpha_selector.alpha(cred, "ordinal", selector.CREDIBILITY_DOMAIN)
     phases["α credibility (library)"] = time.perf_counter() - t
     t = time.perf_counter()
-    selector.bootstrap_alphas(cred, "ordinal")
+    alpha_selector.bootstrap_alphas(cred, "ordinal")
     phases["bootstrap (1,000)"] = time.perf_counter() - t
     t = time.perf_counter()
     selector.pairwise(matrix, 1)

@@ -189,7 +189,7 @@ def seed(n_claims: int, n_documents: int, evidence_per_claim: int) -> dict:
          "author_id", "created_at", "updated_at"],
         ["id", "claim_id", "topic_id"],
         ["id", "uuid", "claim_id", "passage_id", "stance", "note", "author_id", "created_at",
-         "updated_at"],
+         "updated_at", "version"],
     ]  # fmt: skip
     counts = {"documents": n_documents, "claims": 0, "accepted": 0, "evidence": 0}
     counts["topic_links"] = 0
@@ -250,7 +250,7 @@ def seed(n_claims: int, n_documents: int, evidence_per_claim: int) -> dict:
                     evidence_id += 1
                     links.append(
                         (evidence_id, uuid4(), pk, other, pick(stances), pick(notes),
-                         pick(authors), updated, updated)
+                         pick(authors), updated, updated, 1)
                     )  # fmt: skip
             generating += time.perf_counter() - started
             for table, cols, rows in zip(tables, columns, batch, strict=True):
