@@ -33,13 +33,21 @@ def _detector():
 
 def detect_language(text: str) -> str:
     """The ISO 639 code of the text's language, or "" when the text is too short to tell."""
-    sample = _prose_sample(text[:WINDOW_CHARS])
-    if len(_NOT_LETTERS_RE.sub("", sample)) < MIN_LETTERS:
-        return ""
+    window = text[:WINDOW_CHARS]
+    sample = _prose_sample(window)
+    if _letters(sample) < MIN_LETTERS:
+        # Short lines only (a list, verse): the opening, as long as the prose sample was.
+        sample = window[: 2 * SAMPLE_CHARS]
+        if _letters(sample) < MIN_LETTERS:
+            return ""
     if sample.isupper():  # fastText takes text in capitals for Japanese or worse
         sample = sample.lower()
     (best,) = _detector().detect(sample, model="lite", k=1)
     return best["lang"]
+
+
+def _letters(text: str) -> int:
+    return len(_NOT_LETTERS_RE.sub("", text))
 
 
 def _prose_sample(text: str) -> str:
