@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _DOI_CORE = r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+"  # Crossref's recommended pattern
@@ -15,6 +16,12 @@ _WS_RE = re.compile(r"\s+")
 
 def _collapse(value: str) -> str:
     return _WS_RE.sub(" ", value).strip()
+
+
+def _nonblank_lines(text: str, limit: int) -> list[str]:
+    """The first `limit` lines of the text that are not empty or whitespace only."""
+    lines = (line for line in text.splitlines() if line and not line.isspace())
+    return list(itertools.islice(lines, limit))
 
 
 def _strip_trailing_punct(value: str) -> str:

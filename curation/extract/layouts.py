@@ -14,10 +14,9 @@ that prose never matches by accident:
 
 from __future__ import annotations
 
-import itertools
 import re
 
-from .common import _dedupe
+from .common import _dedupe, _nonblank_lines
 from .dates import _standalone_date
 from .names import _looks_like_name, _split_authors
 
@@ -54,8 +53,7 @@ _BIO_RE = re.compile(
 def collapsed_lines(front: str, limit: int) -> list[str]:
     """The first `limit` non-empty lines, each with its whitespace collapsed."""
     # str.split, not a regex: this runs on every imported document (bench/import.py).
-    lines = (line for line in front.splitlines() if line and not line.isspace())
-    return [" ".join(line.split()) for line in itertools.islice(lines, limit)]
+    return [" ".join(line.split()) for line in _nonblank_lines(front, limit)]
 
 
 def layout_metadata(front: str) -> dict:

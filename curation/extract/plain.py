@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from .common import (
@@ -12,6 +11,7 @@ from .common import (
     _cut_glued_label,
     _dedupe,
     _doi_in,
+    _nonblank_lines,
     _strip_trailing_punct,
 )
 from .dates import _date_at, _partial_date, _standalone_date
@@ -224,11 +224,6 @@ def _labelled_published(front: str, lowered: str) -> str | None:
     return None
 
 
-def _header_lines(front: str) -> list[str]:
-    lines = (line for line in front.splitlines() if line and not line.isspace())
-    return list(itertools.islice(lines, HEADER_LINES))
-
-
 def _standalone_published(header: list[str]) -> str | None:
     for line in header:
         published = _standalone_date(line)
@@ -283,7 +278,7 @@ def extract_metadata(text: str, fmt: str) -> dict:
     front = body[:FRONT_MATTER_CHARS]
     # Each label regex runs only where its word occurs (str.find is much cheaper).
     lowered = front.lower()
-    header = _header_lines(front)
+    header = _nonblank_lines(front, HEADER_LINES)
 
     layout = layout_metadata(front)
     if "title" not in meta:
