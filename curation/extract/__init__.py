@@ -10,9 +10,6 @@ document states the value recognisably; anything doubtful is left out and the ca
 falls back (for example to the file name for the title).
 """
 
-import re
-from pathlib import PurePosixPath
-
 from .html import html_to_text
 from .html_main import HtmlReading, read_html
 from .language import detect_language
@@ -44,5 +41,9 @@ def format_for_path(name: str) -> str | None:
     Only the suffix matters and it is compared case-insensitively.
     """
     # Accept both separators: names may come from browsers running on Windows.
-    basename = re.split(r"[/\\]", name.strip())[-1]
-    return FORMATS.get(PurePosixPath(basename).suffix.lower())
+    basename = name.strip().replace("\\", "/").rpartition("/")[2]
+    # The suffix as PurePosixPath.suffix reads it (".bashrc" and "notes." have none),
+    # by string operations: this runs once per imported file.
+    dot = basename.rfind(".")
+    suffix = basename[dot:] if 0 < dot < len(basename) - 1 else ""
+    return FORMATS.get(suffix.lower())

@@ -57,6 +57,8 @@ _PUBLISHED_LABEL_RE = re.compile(
     r")[*_]*[ \t]*",
     re.I | re.M,
 )
+# After a label's word: markup, blanks, then the colon.
+_COLON_AFTER_RE = re.compile(r"[*_ \t]*:")
 _URL_LABEL_RE = re.compile(
     r"(?<![A-Za-z])(?:(?P<prefix>[A-Za-z]+)[ \t]+)?url"
     + _LABEL_END
@@ -186,10 +188,15 @@ def _first_markdown_heading(text: str) -> str | None:
 
 
 def _keyword_windows(
-    lowered: str, keywords: tuple[str, ...], before: int = 24, after: int = 160
+    lowered: str,
+    keywords: tuple[str, ...],
+    before: int = 24,
+    after: int = 160,
+    colon_after: tuple[str, ...] = (),
 ) -> list[list[int]]:
     """(start, end) windows around each keyword occurrence in the lower-cased front, in
-    text order, merged.
+    text order, merged; a keyword in `colon_after` counts only where a colon follows it
+    (markup and blanks between allowed), as every label made of it has one.
 
     The label regexes start with look-behinds, so scanning a whole 4,000-character
     front costs ~0.2 ms per document; running them only near a keyword (found with
@@ -197,9 +204,11 @@ def _keyword_windows(
     """
     positions = []
     for keyword in keywords:
+        needs_colon = keyword in colon_after
         at = lowered.find(keyword)
         while at != -1:
-            positions.append(at)
+            if not needs_colon or _COLON_AFTER_RE.match(lowered, at + len(keyword)):
+                positions.append(at)
             at = lowered.find(keyword, at + 1)
     windows: list[list[int]] = []
     for at in sorted(positions):
@@ -213,8 +222,13 @@ def _keyword_windows(
 
 def _labelled_published(front: str, lowered: str) -> str | None:
     # "published", "publication", "date": not "publi", which every "Republic" and
-    # "public" in the opening would wake.
-    for start, end in _keyword_windows(lowered, ("published", "publication", "date")):
+    # "public" in the opening would wake. Only "published" is a label without a colon
+    # ("Publication date:", "Date of publication:", "Date:" all have one), so prose such
+    # as "to date," or "date of access" wakes no pattern.
+    windows = _keyword_windows(
+        lowered, ("published", "publication", "date"), colon_after=("publication", "date")
+    )
+    for start, end in windows:
         for match in _PUBLISHED_LABEL_RE.finditer(front, start, end):
             published = _date_at(front, match.end()) or _partial_date(
                 front[match.end() : match.end() + 20]

@@ -55,7 +55,9 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
-            lead = len(line) - len(line.lstrip())
+            # str.strip gives the line itself back when there is nothing to strip (most
+            # lines): no second copy of a paragraph to measure its indent.
+            lead = 0 if stripped is line else len(line) - len(line.lstrip())
             found.append((position + lead, position + lead + len(stripped), stripped))
         position += len(line) + 1
     return found
