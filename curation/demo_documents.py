@@ -6,6 +6,7 @@ rating widget, poll and doubled block become regions the workspace dims and coll
 
 from .importing import document_input
 from .services import document_import
+from .text import decode_document
 
 SCRAPED_BRIEF = """Read in Russian
 Rate this article
@@ -49,5 +50,6 @@ Poll conducted
 
 def add_scraped_documents(*, project, actor):
     """Import the scraped brief as the import command would (file name and all)."""
-    item = document_input(SCRAPED_BRIEF, fmt="text", name="brief-7-2024.txt")
+    data = SCRAPED_BRIEF.encode()
+    item = document_input(decode_document(data), fmt="text", name="brief-7-2024.txt")
     return document_import(actor=actor, project=project, item=item)

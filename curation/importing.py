@@ -21,6 +21,7 @@ from .extract.language import warm_up
 from .extract.regions import detect_regions
 from .services import DocumentInput, ImportOutcome
 from .services.documents import document_prepare, error_text
+from .services.regions import document_language
 from .text import UndecodableText, decode_document, normalize_text
 
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -56,9 +57,11 @@ def read_documents(
 ) -> Iterator[DocumentInput | ImportOutcome]:
     """read_document over many files, in order; with jobs ≥ 1, in that many reader processes."""
     read = functools.partial(read_document, language=language, max_bytes=max_bytes)
-    # Reading a file and its metadata is the heavier half here, so the readers do that
-    # and this process prepares (language, checks) beside its writes: 1.1-1.5 against
-    # 0.8-1.1 thousand documents/s with both in the readers (docs/benchmarks.md).
+    # The readers find all that the text tells (metadata, regions, language) and this
+    # process checks the row (document_prepare) beside its writes: a checked model
+    # instance costs more to send back from a reader than the check costs here (1.1-1.5
+    # against 0.8-1.1 thousand documents/s with the checks in the readers), a language
+    # code nothing (docs/benchmarks.md).
     return map(prepared, in_readers(read, files, jobs=jobs if len(files) >= READERS_FROM else 0))
 
 
@@ -126,7 +129,9 @@ def read_document(
 def document_input(
     text: str, *, fmt: str, name: str, language: str = "", imported_from: str = ""
 ) -> DocumentInput:
-    """Turn decoded text of a format into a DocumentInput with recognised metadata."""
+    """Turn text decoded by decode_document into a DocumentInput with recognised
+    metadata, regions and language: all that the text itself tells, found here so that
+    import readers (in_readers) do it beside the process that writes."""
     main_lines = None
     if fmt == "html":
         reading = read_html(text)
@@ -134,6 +139,8 @@ def document_input(
     else:
         found = extract_metadata(text, fmt)
     published = found.get("published_on") or ""
+    # Regions here, where the HTML's main text is known.
+    regions = detect_regions(text, main_lines)
     return DocumentInput(
         text=text,
         title=(found.get("title") or Path(name).stem)[:500],
@@ -143,9 +150,9 @@ def document_input(
         container=(found.get("container") or "")[:300],
         url=_url(found.get("url")),
         doi=(found.get("doi") or "")[:255],
-        language=(language or found.get("language") or "")[:16],
-        # Regions here, where the HTML's main text is known.
-        regions=detect_regions(text, main_lines),
+        language=(language or found.get("language") or document_language(text, regions))[:16],
+        regions=regions,
+        normalized=True,
         metadata={"format": fmt, "file_name": name, **({"extracted": found} if found else {})},
         imported_from=imported_from[:1000],
     )

@@ -17,13 +17,12 @@ from django.db import IntegrityError, transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
-from ..extract import detect_language
 from ..extract.regions import detect_regions
 from ..models import Document, HistoryEntry, Project, Source
 from ..text import normalize_text, scrub_json, text_sha256
 from .access import require_role
 from .history import history_entry, tracked_update
-from .regions import boilerplate_length, import_regions, main_text_sample, regions_insert
+from .regions import boilerplate_length, document_language, import_regions, regions_insert
 
 DOCUMENT_METADATA_FIELDS = (
     "title",
@@ -57,6 +56,9 @@ class DocumentInput:
     published: str = ""
     container: str = ""
     regions: list | None = None
+    # True when `text` is already normalised (importing.document_input: decoded files
+    # are), so that document_prepare does not check it a second time.
+    normalized: bool = False
     # The document's row, checked by document_prepare (None: not yet); its project,
     # source and creator are set when it is written.
     row: Document | None = None
@@ -99,12 +101,12 @@ def document_prepare(item: DocumentInput) -> DocumentInput:
     (importing.in_readers) while the caller writes. Raises ValidationError."""
     if item.row is not None:
         return item
-    text = normalize_text(item.text)
+    text = item.text if item.normalized else normalize_text(item.text)
     regions, language = item.regions, item.language
     if regions is None:
         regions = detect_regions(text)
     if not language:
-        language = detect_language(main_text_sample(text, regions))
+        language = document_language(text, regions)
     published_on, published = _published(item)
     row = Document(
         title=item.title.strip()[:500],

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ..bulk import bulk_insert
 from ..choices import HistoryAction, Role
-from ..extract.language import WINDOW_CHARS
+from ..extract.language import WINDOW_CHARS, detect_language
 from ..extract.regions import BOILERPLATE, FoundRegion
 from ..models import Document, DocumentRegion
 from ..models.regions import RegionKind, RegionOrigin
@@ -38,6 +38,11 @@ def main_text_sample(text: str, regions: Iterable[FoundRegion], limit: int = WIN
             break
     parts.append(text[position : position + limit])
     return "".join(parts)[:limit]
+
+
+def document_language(text: str, regions: Iterable[FoundRegion]) -> str:
+    """The language of the text's running prose (boilerplate left out), or "" if unsure."""
+    return detect_language(main_text_sample(text, regions))
 
 
 def import_regions(document: Document, found: Iterable[FoundRegion]) -> list[DocumentRegion]:
