@@ -48,8 +48,13 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def default_jobs() -> int:
-    """Reader processes beside the one that writes to the database: a core left for it."""
-    return min(max((os.cpu_count() or 1) - 1, 1), 4)
+    """Reader processes beside the one that writes to the database: one per core.
+
+    The readers do the heavier half of an import (metadata, regions, language) and the
+    writer spends part of its time waiting for PostgreSQL, so on 2 cores two readers
+    beat one (bench/import.py, 8 interleaved pairs: 7 faster, median +11 %).
+    """
+    return min(os.cpu_count() or 1, 4)
 
 
 def read_documents(

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             type=int,
             default=default_jobs(),
             help="Worker processes that read and parse files while the main process "
-            "writes (default: CPUs - 1, at most 4; 0: read in the main process).",
+            "writes (default: one per CPU, at most 4; 0: read in the main process).",
         )
         parser.add_argument(
             "--max-bytes",
