@@ -3,7 +3,8 @@
 Builds N documents (default 2,000) from the paragraphs of ../shared/corpus/
 (deterministic: seeded), writes them as .txt files, and times the import
 command in-process (Django start-up and migrations excluded). Prints
-documents/s and the peak resident memory of the process.
+documents/s, the CPU of this process, its readers and its PostgreSQL backend, and
+the peak resident memory.
 
     .venv/bin/python bench/import.py [--n 2000] [--rounds 5] [--jobs N]
         [--database-url postgres://…/claimdesk_bench]
@@ -62,7 +63,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    rates = []
+    rates, cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         size = build_files(Path(tmp), args.n)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -72,6 +73,7 @@ def main() -> None:
             slug = f"bench-{round_}"
             Project.objects.create(slug=slug, name=f"Bench {round_}")
             out = io.StringIO()
+            cpu_before = _cpu_seconds()
             started = time.perf_counter()
             call_command(
                 "import_documents",
@@ -85,6 +87,8 @@ def main() -> None:
                 stderr=out,
             )
             elapsed = time.perf_counter() - started
+            cpu_after = _cpu_seconds()
+            cpu.append([end - start for end, start in zip(cpu_after, cpu_before, strict=True)])
             imported = Document.objects.filter(project__slug=slug).count()
             rates.append(imported / elapsed)
             print(
@@ -99,8 +103,30 @@ def main() -> None:
         f"rate:             median {statistics.median(rates):,.0f} documents/s "
         f"(best {max(rates):,.0f}, worst {min(rates):,.0f}, {len(rates)} rounds)"
     )
+    main_cpu, readers_cpu, server_cpu = (statistics.median(part) for part in zip(*cpu, strict=True))
+    print(
+        f"CPU, median:      {main_cpu:.2f} s this process, {readers_cpu:.2f} s readers, "
+        f"{server_cpu:.2f} s PostgreSQL ({main_cpu + readers_cpu + server_cpu:.2f} s in all)"
+    )
     print(f"peak RSS:         {peak / 1024:.0f} MB (before import: {rss_before / 1024:.0f} MB)")
     print(f"peak RSS, reader: {peak_child / 1024:.0f} MB (largest worker process)")
+
+
+def _cpu_seconds() -> tuple[float, float, float]:
+    """CPU seconds so far of this process, of its ended reader processes and of its
+    PostgreSQL backend (from /proc: the server runs on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # a server on another machine: its CPU is not seen from here
+        server = float("nan")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time(), children.ru_utime + children.ru_stime, server
 
 
 if __name__ == "__main__":
