@@ -61,6 +61,7 @@ def document_workspace(model_admin, request, pk):
         **_common_config(request),
         "page": "document",
         "documentId": document.pk,
+        "documentLength": document.length,  # code points: long texts open from a part
         "projectId": document.project_id,
         "role": role.value,
         "canAnnotate": role.allows(Role.ANNOTATOR),

@@ -1,4 +1,6 @@
-"""A document's annotations, as the workspace draws them."""
+"""A document's annotations and its text in parts, as the workspace draws them."""
+
+from django.db.models.functions import Substr
 
 from ..models import Claim, Document, EvidenceLink, Passage
 
@@ -45,3 +47,21 @@ def document_annotations(document: Document) -> dict:
             for pk, passage, stance, claim, statement in evidence
         ],
     }
+
+
+def document_text_part(document: Document, *, start: int, end: int | None) -> dict:
+    """Code points [start, end) of the document's text (end clipped to its length), read
+    by the database: a 20 MB text's opening travels without the rest (the workspace shows
+    its first screen from it while the whole text loads)."""
+    end = document.length if end is None else min(end, document.length)
+    start = min(start, end)
+    text = (
+        Document.objects.filter(pk=document.pk)
+        .annotate(part=Substr("text", start + 1, max(end - start, 0)))
+        .values_list("part", flat=True)
+        .get()
+        if end > start
+        else ""
+    )
+    length = document.length
+    return {"document": document.pk, "start": start, "end": end, "length": length, "text": text}

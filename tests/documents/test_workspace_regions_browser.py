@@ -74,7 +74,12 @@ def test_large_text_shows_its_first_screen_then_the_rest(login, team, project): 
     )
     anna = login(team["anna"])
     page = anna.page
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     anna.open_workspace(document.pk)
     page.wait_for_selector("#document-text[data-complete=true]", timeout=60_000)
+    # The whole text once: the opening's drawing was replaced, not added to.
     assert page.evaluate("document.getElementById('document-text').textContent.length") == len(text)
+    # Its first screen came from the text's opening, fetched beside the whole text.
+    assert any(f"/api/v1/documents/{document.pk}/text/?end=" in url for url in requested)
     anna.assert_clean()

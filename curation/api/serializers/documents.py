@@ -116,6 +116,28 @@ class DocumentAnnotationsSerializer(serializers.Serializer):
     evidence = _AnnotatedEvidence(many=True)
 
 
+class DocumentTextQuerySerializer(serializers.Serializer):
+    """?start=&end= of GET /documents/{id}/text/: code points, end exclusive."""
+
+    start = serializers.IntegerField(min_value=0, default=0, required=False)
+    end = serializers.IntegerField(min_value=0, required=False, help_text="Default: the end.")
+
+    def validate(self, attrs):
+        if "end" in attrs and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "Must not be before start."})
+        return attrs
+
+
+class DocumentTextSerializer(serializers.Serializer):
+    """Schema of GET /documents/{id}/text/ (built by selectors.documents)."""
+
+    document = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField(help_text="Clipped to the text's length.")
+    length = serializers.IntegerField(help_text="The whole text's length in code points.")
+    text = serializers.CharField()
+
+
 class DocumentUpdateSerializer(FrozenOnUpdate, DocumentListSerializer):
     frozen_fields = ("project",)
 

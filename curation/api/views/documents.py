@@ -12,7 +12,7 @@ from ... import services
 from ...extract import format_for_path
 from ...importing import document_input
 from ...models import Document, Passage
-from ...selectors.documents import document_annotations
+from ...selectors.documents import document_annotations, document_text_part
 from ...text import UndecodableText, decode_document
 from .. import filters
 from .. import serializers as s
@@ -39,6 +39,8 @@ class DocumentViewSet(WithHistory, ScopedViewSet):
     def get_queryset(self):
         if self.action in ("annotations", "history"):  # the id is all they need
             return Document.objects.visible_to(self.request.user).only("pk")
+        if self.action == "text":  # the part is read by the selector
+            return Document.objects.visible_to(self.request.user).only("pk", "length")
         queryset = super().get_queryset()
         return queryset.without_text() if self.action == "list" else queryset
 
@@ -114,6 +116,26 @@ class DocumentViewSet(WithHistory, ScopedViewSet):
         passages there are (three queries, no pagination).
         """
         return Response(document_annotations(self.get_object()))
+
+    @extend_schema(
+        parameters=[s.DocumentTextQuerySerializer],
+        responses={
+            200: s.DocumentTextSerializer,
+            400: OpenApiResponse(description="A bad `start` or `end`."),
+        },
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def text(self, request, pk=None):
+        """Part of the text: code points [start, end), as passages count them."""
+        query = s.DocumentTextQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(
+            document_text_part(
+                self.get_object(),
+                start=query.validated_data["start"],
+                end=query.validated_data.get("end"),
+            )
+        )
 
 
 class PassageViewSet(

@@ -136,11 +136,17 @@ const CHUNK = 2000; // characters per block of text (see Highlighter.chunkBreaks
 // the rest between frames, so a 20 MB text opens as fast as a 1 MB one.
 const PROGRESSIVE_FROM = 2_000_000;
 const SLICE = 200_000;
+// Such texts also open from their first code points (GET documents/{id}/text/), drawn
+// while the whole text travels (20 MB of JSON takes longer than the first screen).
+const OPENING = SLICE;
 
 class Highlighter {
-  constructor(container, text) {
+  // `partial`: the text is only the document's opening (see OPENING); it is drawn whole
+  // but never marked complete, and is replaced when the whole text has come.
+  constructor(container, text, { partial = false } = {}) {
     this.container = container;
     this.text = text;
+    this.partial = partial;
     this.offsets = new Offsets(text);
     this.passages = new Map(); // id -> {id, start, end, u16start, u16end}
     this.claimsByPassage = new Map(); // passage id -> [claim]
@@ -259,14 +265,20 @@ class Highlighter {
     this.draw(progressive ? SLICE : this.text.length);
     onFirstScreen();
     const more = () => {
+      if (this.stopped) return;
       if (this.drawnTo >= this.text.length) {
-        this.container.dataset.complete = "true";
+        if (!this.partial) this.container.dataset.complete = "true";
         return;
       }
       this.draw(this.drawnTo + SLICE);
       setTimeout(more, 0);
     };
     more();
+  }
+
+  // Draw no more slices: another highlighter has taken the container.
+  stop() {
+    this.stopped = true;
   }
 
   // Give DOM nodes to the segments that start before `until` (in text order).
@@ -462,23 +474,38 @@ class DocumentPage {
 
   async start() {
     const started = performance.now();
-    const [{ data: doc }, { data: layer }, { data: regions }] = await Promise.all([
-      api(`documents/${config.documentId}/`),
-      api(`documents/${config.documentId}/annotations/`),
-      api(`documents/${config.documentId}/regions/`),
-    ]);
-    this.document = doc;
-    this.highlighter = new Highlighter(this.textBox, doc.text);
-    this.highlighter.setRegions(regions);
-    this.load(layer);
-    this.highlighter.render(() => {
+    const shown = () => {
+      if (this.textBox.dataset.ready === "true") return;
       this.textBox.dataset.ready = "true";
       window.claimdeskRenderMs = performance.now() - started;
-    });
+    };
+    const id = config.documentId;
+    const whole = api(`documents/${id}/`);
+    const annotations = Promise.all([api(`documents/${id}/annotations/`), api(`documents/${id}/regions/`)]);
+    if (config.documentLength > PROGRESSIVE_FROM) {
+      const [{ data: opening }, [{ data: layer }, { data: regions }]] = await Promise.all([
+        api(`documents/${id}/text/?end=${OPENING}`),
+        annotations,
+      ]);
+      // Only what lies wholly in the opening; the rest is drawn with the whole text.
+      const inside = (item) => item.end <= opening.end;
+      this.showText(opening.text, { ...layer, passages: layer.passages.filter(inside) }, regions.filter(inside), shown, true);
+    }
+    const [{ data: doc }, [{ data: layer }, { data: regions }]] = await Promise.all([whole, annotations]);
+    this.document = doc;
+    this.showText(doc.text, layer, regions, shown);
     say(`${plural(layer.claims.length, "claim")}, ${plural(layer.evidence.length, "evidence link")}.`);
     this.bind();
     this.openFromHash();
     if (config.canGradeSource) this.sourceGrading();
+  }
+
+  showText(text, layer, regions, onFirstScreen, partial = false) {
+    this.highlighter?.stop(); // the opening's, if its last slices are still being drawn
+    this.highlighter = new Highlighter(this.textBox, text, { partial });
+    this.highlighter.setRegions(regions);
+    this.load(layer);
+    this.highlighter.render(onFirstScreen);
   }
 
   load(layer) {
