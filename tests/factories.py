@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from rest_framework.test import APIClient
 
 from curation.choices import Role
 from curation.models import (
@@ -122,3 +123,10 @@ class EvidenceLinkFactory(factory.django.DjangoModelFactory):
 def add_project_permission() -> Permission:
     """Django's "Can add project", which lets a user start projects."""
     return Permission.objects.get(codename="add_project", content_type__app_label="curation")
+
+
+def client_for(user) -> APIClient:
+    """An API client signed in as `user` (no token or session round trip)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

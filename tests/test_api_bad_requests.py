@@ -11,7 +11,7 @@ from curation.models import Claim, Document, HistoryEntry, Passage
 from curation.services import claim_create, passage_create
 from curation.text import normalize_text
 
-from .factories import DocumentFactory, MembershipFactory, SourceFactory, TopicFactory
+from .factories import DocumentFactory, MembershipFactory, SourceFactory, TopicFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,6 @@ DOCUMENTS = "/api/v1/documents/"
 EVIDENCE = "/api/v1/evidence/"
 
 TEXT = "Heavy rain closed the northern road on Monday. Repairs will cost 2 million."
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def send_raw(client: APIClient, method: str, url: str, body: str | bytes):

@@ -25,6 +25,7 @@ from .factories import (
     SourceFactory,
     TopicFactory,
     UserFactory,
+    client_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,12 +82,6 @@ UNICODE_CASES = {
         "שלום עולם on the wall",
     ),
 }
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def post(client: APIClient, url: str, data, **extra):

@@ -9,18 +9,12 @@ from rest_framework.test import APIClient
 from curation.choices import HistoryAction, Role
 from curation.models import Document, HistoryEntry
 
-from .factories import DocumentFactory, MembershipFactory, SourceFactory
+from .factories import DocumentFactory, MembershipFactory, SourceFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
 DOCUMENTS = "/api/v1/documents/"
 GRIN = "\U0001f600"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

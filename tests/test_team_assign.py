@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from curation import services
 from curation.choices import AssignmentState, ClaimStatus, NotificationKind, Role
@@ -15,16 +14,17 @@ from curation.selectors.assignments import my_work, my_work_counts
 from curation.selectors.review_queue import waiting_claims
 from curation.services import assignments as service
 
-from .factories import ClaimFactory, DocumentFactory, MembershipFactory, PassageFactory, UserFactory
+from .factories import (
+    ClaimFactory,
+    DocumentFactory,
+    MembershipFactory,
+    PassageFactory,
+    UserFactory,
+    client_for,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _written():

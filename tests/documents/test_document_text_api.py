@@ -7,14 +7,10 @@ from rest_framework.test import APIClient
 from curation.models import Passage
 from curation.services import DocumentInput, document_import
 
+from ..factories import client_for
+
 # Astral characters (two UTF-16 units each) and CJK: offsets must count code points.
 TEXT = "Grain 🌾 through 北方 terminal 😀 in the spring, by rail and by sea.\n"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

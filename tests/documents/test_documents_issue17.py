@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from curation.choices import Role
 from curation.extract import extract_metadata, read_html
@@ -11,16 +10,10 @@ from curation.models import Document, DocumentRegion
 from curation.services import DocumentInput, document_import
 from curation.text import QuoteAmbiguous, locate_quote
 
-from ..factories import ClaimFactory, MembershipFactory, PassageFactory, UserFactory
+from ..factories import ClaimFactory, MembershipFactory, PassageFactory, UserFactory, client_for
 from .samples import BLOG_POST, BRIEF, EXPECTED, HTML_PAGE, PARAGRAPH
 
 DOCUMENTS = "/api/v1/documents/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def upload(user, project, name: str, text: str):

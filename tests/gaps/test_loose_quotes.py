@@ -2,19 +2,14 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from rest_framework.test import APIClient
 
 from curation.models import Passage
 from curation.services import DocumentInput, document_import
 
+from ..factories import client_for
+
 TEXT = "He said \u201cthe\u00a0corridor is\u2014at last\u2014open\u201d and left the port.\n"
 TYPED = '"the corridor   is-at last-open"'
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
