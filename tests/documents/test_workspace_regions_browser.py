@@ -77,7 +77,9 @@ def test_large_text_shows_its_first_screen_then_the_rest(login, team, project): 
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     anna.open_workspace(document.pk)
+    anna.screenshot("workspace-large-text-first-screen.png")
     page.wait_for_selector("#document-text[data-complete=true]", timeout=60_000)
+    anna.screenshot("workspace-large-text.png")
     # The whole text once: the opening's drawing was replaced, not added to.
     assert page.evaluate("document.getElementById('document-text').textContent.length") == len(text)
     # Its first screen came from the text's opening, fetched beside the whole text.
