@@ -53,15 +53,12 @@ def document_text_part(document: Document, *, start: int, end: int | None) -> di
     """Code points [start, end) of the document's text (end clipped to its length), read
     by the database: a 20 MB text's opening travels without the rest (the workspace shows
     its first screen from it while the whole text loads)."""
-    end = document.length if end is None else min(end, document.length)
-    start = min(start, end)
-    text = (
-        Document.objects.filter(pk=document.pk)
-        .annotate(part=Substr("text", start + 1, max(end - start, 0)))
-        .values_list("part", flat=True)
-        .get()
-        if end > start
-        else ""
-    )
     length = document.length
+    end = length if end is None else min(end, length)
+    start = min(start, end)
+    text = ""
+    if end > start:
+        part = Substr("text", start + 1, end - start)
+        rows = Document.objects.filter(pk=document.pk).annotate(part=part)
+        text = rows.values_list("part", flat=True).get()
     return {"document": document.pk, "start": start, "end": end, "length": length, "text": text}

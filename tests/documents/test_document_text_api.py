@@ -4,8 +4,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from curation.models import Passage
-from curation.services import DocumentInput, document_import
+from curation.services import DocumentInput, document_import, passage_create
 
 from ..factories import client_for
 
@@ -37,7 +36,7 @@ def test_a_part_is_the_code_points_a_passage_would_quote(document, annotator):
         "text": TEXT[start:end],
     }
     # The same offsets make a passage with exactly that text.
-    passage = Passage.objects.create(document=document, start=start, end=end, exact=TEXT[start:end])
+    passage = passage_create(actor=annotator, document=document, start=start, end=end)
     assert body["text"] == passage.exact == "北方 terminal 😀 "
 
 
